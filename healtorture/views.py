@@ -1,0 +1,58 @@
+"""Site-wide views: the home page, the about page, the health check and the error pages."""
+
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from organizations.models import Organization
+from resources.models import Guide, Resource
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+def home(request):
+    """The front door: search, guides, latest resources, upcoming sessions, key organisations."""
+    published = Resource.objects.published().select_related("series")
+    context = {
+        "latest": list(published.order_by("-published_at", "-pk")[:6]),
+        "upcoming": list(published.upcoming()[:4]),
+        "guides": list(Guide.objects.published().order_by("-featured", "title")[:4]),
+        "key_organizations": list(
+            Organization.objects.published().filter(is_key=True).order_by("name")[:12]
+        ),
+    }
+    return render(request, "home.html", context)
+
+
+@require_safe
+def about(request):
+    return render(request, "about.html")
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when the database answers a round-trip, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database did not answer")
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors or database: this page must render whatever else has failed.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

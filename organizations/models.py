@@ -1,0 +1,104 @@
+"""The directory of organisations behind the resources."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from healtorture.text import render_markdown
+
+
+class OrganizationTopic(TaggedItemBase):
+    """Links an organisation to a topic it focuses on (the same vocabulary as resources)."""
+
+    content_object = models.ForeignKey("Organization", on_delete=models.CASCADE)
+    tag = models.ForeignKey(
+        "resources.Topic", on_delete=models.CASCADE, related_name="organization_items"
+    )
+
+    class Meta:
+        verbose_name = _("organisation topic")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="unique_organization_topic"
+            )
+        ]
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def published(self):
+        """The only door public code uses for organisations."""
+        return self.filter(status=Organization.Status.PUBLISHED)
+
+
+class Organization(models.Model):
+    """A UN body, NGO, network, treatment centre, university, society or funder."""
+
+    class Kind(models.TextChoices):
+        UN_BODY = "un-body", _("UN body")
+        INTERNATIONAL_NGO = "international-ngo", _("International NGO")
+        NETWORK = "network", _("Membership network")
+        TREATMENT_CENTRE = "treatment-centre", _("Treatment centre or programme")
+        ACADEMIC = "academic", _("Academic institution")
+        PROFESSIONAL_SOCIETY = "professional-society", _("Professional society")
+        FUNDER = "funder", _("Funder or government agency")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    name = models.CharField(max_length=200, unique=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=25, choices=Kind.choices)
+    description = models.TextField(blank=True, help_text=_("Markdown."))
+    website = models.URLField(max_length=500, blank=True)
+    headquarters = models.ForeignKey(
+        "resources.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headquartered_organizations",
+        verbose_name=_("headquarters country"),
+    )
+    regions_served = models.ManyToManyField(
+        "resources.Region",
+        blank=True,
+        related_name="organizations_serving",
+        verbose_name=_("countries or regions served"),
+    )
+    topics = TaggableManager(_("focus topics"), through=OrganizationTopic, blank=True)
+    networks = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="members",
+        help_text=_("Networks this organisation belongs to, e.g. IRCT."),
+    )
+    is_key = models.BooleanField(
+        _("key organisation"), default=False, help_text=_("Listed first and on the home page.")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("organizations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+    @property
+    def description_html(self) -> str:
+        return render_markdown(self.description)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ResourcesConfig(AppConfig):
+    name = "resources"
+    verbose_name = "Resources"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the search-text signal handlers

@@ -1,0 +1,472 @@
+"""Resources and the vocabularies that describe them.
+
+A :class:`Resource` is one webinar, video, course, guide, report, tool or event. Public code reaches
+resources only through ``Resource.objects.published()``.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from healtorture.text import render_markdown
+
+# Languages a resource can be in: ISO 639-1 codes, most used in the treatment movement first.
+LANGUAGES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("ar", _("Arabic")),
+    ("pt", _("Portuguese")),
+    ("ru", _("Russian")),
+    ("tr", _("Turkish")),
+    ("fa", _("Persian")),
+    ("uk", _("Ukrainian")),
+    ("de", _("German")),
+    ("it", _("Italian")),
+    ("nl", _("Dutch")),
+    ("da", _("Danish")),
+    ("zh", _("Chinese")),
+    ("mul", _("Several languages")),
+]
+
+
+def unique_slug(instance: models.Model, value: str, max_length: int = 80) -> str:
+    """A slug for ``value`` that no other row of ``instance``'s model uses."""
+    base = slugify(value)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    while others.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+        n += 1
+    return slug
+
+
+class Topic(TagBase):
+    """A subject a resource covers (django-taggit tag with a description)."""
+
+    description = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("resources:topic", kwargs={"slug": self.slug})
+
+
+class TaggedResource(TaggedItemBase):
+    """Links a resource to a topic (a direct foreign key: faster than taggit's generic one)."""
+
+    content_object = models.ForeignKey("Resource", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="resource_items")
+
+    class Meta:
+        verbose_name = _("resource topic")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_resource_topic")
+        ]
+
+
+class Audience(models.Model):
+    """Who a resource is for: a short managed vocabulary."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Region(models.Model):
+    """A country or a wider region (e.g. "Latin America", "Global")."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("Country")
+        REGION = "region", _("Region")
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COUNTRY)
+    code = models.CharField(
+        max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code, for countries.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Series(models.Model):
+    """A run of related resources, e.g. the Measured Impact webinars or IRCT Insights."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="series",
+    )
+
+    class Meta:
+        verbose_name_plural = _("series")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ResourceQuerySet(models.QuerySet):
+    def published(self):
+        """The only door public code uses: published resources, nothing else."""
+        return self.filter(status=Resource.Status.PUBLISHED, published_at__isnull=False)
+
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def refresh_search_text(self) -> int:
+        """Copy topic and organisation names into the columns the search vector reads, in one
+        UPDATE for every resource in this queryset."""
+        from organizations.models import Organization
+
+        topics = (
+            TaggedResource.objects.filter(content_object=OuterRef("pk"))
+            .values("content_object")
+            .annotate(names=StringAgg("tag__name", " ", ordering="tag__name"))
+            .values("names")
+        )
+        organizations = (
+            Organization.objects.filter(resources=OuterRef("pk"))
+            .values("resources")
+            .annotate(names=StringAgg(Concat("name", Value(" "), "acronym"), " ", ordering="name"))
+            .values("names")
+        )
+        return self.update(
+            topic_names=Coalesce(Subquery(topics), Value("")),
+            organization_names=Coalesce(Subquery(organizations), Value("")),
+        )
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Europe/Copenhagen."),
+            params={"value": value},
+        )
+
+
+class Resource(models.Model):
+    """One resource: a webinar, e-consultation, video, course, guide, report, tool or event."""
+
+    class Kind(models.TextChoices):
+        WEBINAR = "webinar", _("Webinar")
+        E_CONSULTATION = "e-consultation", _("E-consultation")
+        VIDEO = "video", _("Video")
+        ON_DEMAND_TRAINING = "on-demand-training", _("On-demand training")
+        E_LEARNING = "e-learning", _("E-learning course")
+        GUIDE = "guide", _("Guide or manual")
+        REPORT = "report", _("Report or research")
+        ARTICLE = "article", _("Article or news")
+        PODCAST = "podcast", _("Podcast")
+        TOOL = "tool", _("Tool or website")
+        EVENT = "event", _("Event")
+
+    # Kinds that happen at a time and can be registered for.
+    LIVE_KINDS = (Kind.WEBINAR, Kind.E_CONSULTATION, Kind.EVENT)
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        ARCHIVED = "archived", _("Archived")
+
+    class Access(models.TextChoices):
+        FREE = "free", _("Free, open to all")
+        REGISTRATION = "registration", _("Free with registration")
+        MEMBERS = "members", _("Members only")
+        PAID = "paid", _("Paid")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    summary = models.CharField(
+        _("summary"), max_length=600, help_text=_("One or two plain sentences shown in lists.")
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Markdown. Links and lists are kept; HTML is not."),
+    )
+    url = models.URLField(_("link"), max_length=1000, blank=True)
+    recording_url = models.URLField(
+        _("recording"), max_length=1000, blank=True, help_text=_("For a past live session.")
+    )
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("When it was published or presented.")
+    )
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text=_("The session's own time zone, e.g. America/Chicago."),
+    )
+    registration_url = models.URLField(_("registration link"), max_length=1000, blank=True)
+    presenters = models.TextField(
+        _("presenters"), blank=True, help_text=_("One per line: name, role or affiliation.")
+    )
+    organizations = models.ManyToManyField(
+        "organizations.Organization", blank=True, related_name="resources"
+    )
+    topics = TaggableManager(_("topics"), through=TaggedResource, blank=True)
+    audiences = models.ManyToManyField(Audience, blank=True, related_name="resources")
+    language = models.CharField(_("language"), max_length=3, choices=LANGUAGES, default="en")
+    regions = models.ManyToManyField(
+        Region, blank=True, related_name="resources", verbose_name=_("countries or regions")
+    )
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="resources"
+    )
+    series_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=True,
+        help_text=_("E.g. the e-consultation that follows a webinar."),
+    )
+    access = models.CharField(max_length=20, choices=Access.choices, default=Access.FREE)
+    ce_credit = models.BooleanField(_("continuing-education credit offered"), default=False)
+    content_note = models.CharField(
+        _("content note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown before the description, e.g. “Describes methods of torture.”"),
+    )
+    featured = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # Copies of related names, kept by signals, so that the search column can read them: a
+    # generated column sees only its own row.
+    topic_names = models.TextField(blank=True, editable=False)
+    organization_names = models.TextField(blank=True, editable=False)
+
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("summary", "topic_names", weight="B", config="english")
+            + SearchVector(
+                "description", "organization_names", "presenters", weight="C", config="english"
+            )
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # Unstemmed words of title and summary, for prefix matching ("istan" finds "Istanbul").
+    search_vector_simple = models.GeneratedField(
+        expression=SearchVector("title", "summary", "topic_names", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="resource_search_gin"),
+            GinIndex(fields=["search_vector_simple"], name="resource_search_simple_gin"),
+            models.Index(fields=["status", "-published_at"], name="resource_status_published"),
+            models.Index(fields=["starts_at"], name="resource_starts_at"),
+            models.Index(fields=["kind"], name="resource_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(starts_at__isnull=False, ends_at__gte=models.F("starts_at")),
+                name="resource_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="resource_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("resources:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.ends_at and not self.starts_at:
+            raise ValidationError({"starts_at": _("Give the start time as well as the end.")})
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("The session cannot end before it starts.")})
+        if self.starts_at and not self.timezone:
+            raise ValidationError({"timezone": _("Say which time zone the session is in.")})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at is not None
+
+    @property
+    def is_live_session(self) -> bool:
+        return self.starts_at is not None
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.starts_at is not None and (self.ends_at or self.starts_at) >= timezone.now()
+
+    @property
+    def description_html(self) -> str:
+        return render_markdown(self.description)
+
+    @property
+    def presenter_list(self) -> list[str]:
+        return [line.strip() for line in self.presenters.splitlines() if line.strip()]
+
+    def refresh_search_text(self) -> None:
+        Resource.objects.filter(pk=self.pk).refresh_search_text()
+        self.refresh_from_db(fields=["topic_names", "organization_names"])
+
+
+def resource_file_path(instance: ResourceFile, filename: str) -> str:
+    name = PurePosixPath(filename).name
+    return f"resources/{timezone.now():%Y/%m}/{name}"
+
+
+class ResourceFile(models.Model):
+    """A file attached to a resource (slides, a PDF manual...), with its size and type."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="files")
+    title = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to=resource_file_path, max_length=300)
+    size = models.PositiveBigIntegerField(default=0, editable=False)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title or PurePosixPath(self.file.name).name
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            from healtorture.files import sniff_content_type
+
+            self.size = self.file.size
+            self.content_type = sniff_content_type(self.file)
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        from healtorture.files import type_label
+
+        return type_label(self.content_type)
+
+
+class GuideQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class Guide(models.Model):
+    """A curated collection: an introduction and an ordered list of resources with notes."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.CharField(max_length=300, blank=True)
+    introduction = models.TextField(blank=True, help_text=_("Markdown."))
+    audiences = models.ManyToManyField(Audience, blank=True, related_name="guides")
+    key_organizations = models.ManyToManyField(
+        "organizations.Organization", blank=True, related_name="guides"
+    )
+    published = models.BooleanField(default=False)
+    featured = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:guide", kwargs={"slug": self.slug})
+
+    @property
+    def introduction_html(self) -> str:
+        return render_markdown(self.introduction)
+
+
+class GuideItem(models.Model):
+    """One resource in a guide, in its place, with an optional note from the curators."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="items")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="guide_items")
+    section = models.CharField(
+        max_length=120, blank=True, help_text=_("Heading this item sits under, if any.")
+    )
+    note = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "resource"], name="unique_guide_resource")
+        ]
+
+    def __str__(self):
+        return f"{self.guide}: {self.resource}"

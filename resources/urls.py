@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "resources"
+
+urlpatterns = [
+    path("resources/", views.ResourceListView.as_view(), name="list"),
+    path("resources/<slug:slug>/", views.ResourceDetailView.as_view(), name="detail"),
+    path("topics/", views.TopicListView.as_view(), name="topics"),
+    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
+    path("guides/", views.GuideListView.as_view(), name="guides"),
+    path("guides/<slug:slug>/", views.GuideDetailView.as_view(), name="guide"),
+]

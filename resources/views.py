@@ -1,0 +1,109 @@
+"""Public pages for resources, topics and guides. Everything goes through ``published()``."""
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from organizations.models import Organization
+
+from .models import Guide, GuideItem, Resource, Topic
+
+PAGE_SIZE = 20
+
+
+def public_resources():
+    """Published resources with everything a list row shows, in a constant number of queries."""
+    return (
+        Resource.objects.published()
+        .select_related("series")
+        .prefetch_related(
+            Prefetch(
+                "organizations",
+                queryset=Organization.objects.published().only("name", "acronym", "slug"),
+            ),
+            "topics",
+        )
+    )
+
+
+class ResourceListView(ListView):
+    """Every published resource, newest first."""
+
+    template_name = "resources/resource_list.html"
+    context_object_name = "resources"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return public_resources().order_by("-published_at", "-pk")
+
+
+class ResourceDetailView(DetailView):
+    template_name = "resources/resource_detail.html"
+    context_object_name = "resource"
+
+    def get_queryset(self):
+        return public_resources().prefetch_related("audiences", "regions", "files")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related"] = list(
+            self.object.related.published().select_related("series").order_by("-published_at")[:6]
+        )
+        return context
+
+
+class TopicListView(ListView):
+    """Every topic that has at least one published resource, with its count."""
+
+    template_name = "resources/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        published = Q(resource_items__content_object__status=Resource.Status.PUBLISHED) & Q(
+            resource_items__content_object__published_at__isnull=False
+        )
+        return (
+            Topic.objects.annotate(count=Count("resource_items", filter=published))
+            .filter(count__gt=0)
+            .order_by("name")
+        )
+
+
+class TopicDetailView(ListView):
+    """One topic's published resources."""
+
+    template_name = "resources/topic_detail.html"
+    context_object_name = "resources"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        return public_resources().filter(topics=self.topic).order_by("-published_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class GuideListView(ListView):
+    template_name = "resources/guide_list.html"
+    context_object_name = "guides"
+
+    def get_queryset(self):
+        return Guide.objects.published().order_by("-featured", "title")
+
+
+class GuideDetailView(DetailView):
+    """A curated guide: introduction, ordered published resources with notes, key organisations."""
+
+    template_name = "resources/guide_detail.html"
+    context_object_name = "guide"
+
+    def get_queryset(self):
+        items = GuideItem.objects.filter(resource__in=Resource.objects.published()).select_related(
+            "resource"
+        )
+        return Guide.objects.published().prefetch_related(
+            Prefetch("items", queryset=items),
+            Prefetch("key_organizations", queryset=Organization.objects.published()),
+            "audiences",
+        )
