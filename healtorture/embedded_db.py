@@ -174,6 +174,9 @@ def _start(pgdata: Path) -> ServerInfo:
     import pgserver
 
     pgdata.mkdir(parents=True, exist_ok=True)
+    # pgserver caches one handle per data folder for the life of the process and hands it back
+    # without checking that the server still runs: forget it so that a stopped server restarts.
+    pgserver.postgres_server.PostgresServer._instances.pop(pgdata, None)
     try:
         # cleanup_mode=None: the server outlives this process and every other that attaches.
         pgserver.get_server(pgdata, cleanup_mode=None)

@@ -187,3 +187,5 @@ LOGGING = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+# Bare domains typed into URL fields become https:// links (Django 6's default, adopted now).
+FORMS_URLFIELD_ASSUME_HTTPS = True

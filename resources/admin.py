@@ -156,3 +156,26 @@ class GuideAdmin(admin.ModelAdmin):
         if not obj.published:
             return "—"
         return format_html('<a href="{}">view</a>', obj.get_absolute_url())
+
+
+@admin.register(ResourceFile)
+class ResourceFileAdmin(admin.ModelAdmin):
+    """All attached files in one list: find large or unexpected files across resources."""
+
+    list_display = ["__str__", "resource", "content_type", "size"]
+    list_filter = ["content_type"]
+    search_fields = ["title", "file", "resource__title"]
+    autocomplete_fields = ["resource"]
+    readonly_fields = ["size", "content_type"]
+    list_select_related = ["resource"]
+
+
+@admin.register(GuideItem)
+class GuideItemAdmin(admin.ModelAdmin):
+    """Guide entries across guides: which guides feature a resource."""
+
+    list_display = ["guide", "position", "section", "resource"]
+    list_filter = ["guide"]
+    search_fields = ["resource__title", "guide__title", "note"]
+    autocomplete_fields = ["guide", "resource"]
+    list_select_related = ["guide", "resource"]

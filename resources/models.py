@@ -159,13 +159,13 @@ class ResourceQuerySet(models.QuerySet):
         topics = (
             TaggedResource.objects.filter(content_object=OuterRef("pk"))
             .values("content_object")
-            .annotate(names=StringAgg("tag__name", " ", ordering="tag__name"))
+            .annotate(names=StringAgg("tag__name", " ", order_by="tag__name"))
             .values("names")
         )
         organizations = (
             Organization.objects.filter(resources=OuterRef("pk"))
             .values("resources")
-            .annotate(names=StringAgg(Concat("name", Value(" "), "acronym"), " ", ordering="name"))
+            .annotate(names=StringAgg(Concat("name", Value(" "), "acronym"), " ", order_by="name"))
             .values("names")
         )
         return self.update(

@@ -1,0 +1,68 @@
+"""Every model can be curated in the admin; only staff reach it."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from organizations.models import OrganizationTopic
+from resources.models import Resource, TaggedResource
+
+from .factories import make_organization, make_resource
+
+pytestmark = pytest.mark.django_db
+
+# Join tables edited through their owners' forms, not on their own.
+THROUGH_MODELS = {TaggedResource, OrganizationTopic}
+OUR_MODELS = [
+    model
+    for label in ("resources", "organizations", "submissions")
+    for model in apps.get_app_config(label).get_models()
+    if model not in THROUGH_MODELS and not model._meta.auto_created
+]
+
+
+@pytest.mark.parametrize("model", OUR_MODELS, ids=lambda m: m._meta.label)
+def test_every_model_is_in_the_admin(model, admin_client):
+    assert admin.site.is_registered(model)
+    opts = model._meta
+    for view in ("changelist", "add"):
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_a_resource_change_page_opens(admin_client):
+    resource = make_resource(
+        topics=["Children"], organizations=[make_organization()], status=Resource.Status.PENDING
+    )
+    url = reverse("admin:resources_resource_change", args=[resource.pk])
+
+    response = admin_client.get(url)
+
+    assert response.status_code == 200
+    assert resource.title in response.text
+
+
+def test_publishing_from_the_admin_list(admin_client):
+    resource = make_resource(status=Resource.Status.PENDING)
+
+    response = admin_client.post(
+        reverse("admin:resources_resource_changelist"),
+        {"action": "publish", "_selected_action": [resource.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    resource.refresh_from_db()
+    assert resource.is_published
+    assert list(Resource.objects.published()) == [resource]
+
+
+def test_a_visitor_who_is_not_staff_cannot_reach_the_admin(client, django_user_model):
+    user = django_user_model.objects.create_user("visitor", password="a-long-passphrase")
+    client.force_login(user)
+
+    response = client.get(reverse("admin:resources_resource_changelist"))
+
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]

@@ -1,0 +1,75 @@
+"""Project-wide guarantees: migrations match the models, settings are safe by default."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_no_model_change_lacks_a_migration():
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit as exit:
+        pytest.fail(f"Missing migrations (exit {exit.code}):\n{out.getvalue()}")
+
+
+def settings_in_subprocess(expression: str, **env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "-c", f"from healtorture import settings as s; print({expression})"],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_debug_is_off_unless_asked_for():
+    assert settings_in_subprocess("s.DEBUG").stdout.strip() == "False"
+    assert settings_in_subprocess("s.DEBUG", DJANGO_DEBUG="1").stdout.strip() == "True"
+
+
+def test_a_public_host_without_a_secret_key_refuses_to_start():
+    result = settings_in_subprocess("s.SECRET_KEY", DJANGO_ALLOWED_HOSTS="healtorture.example")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_a_public_host_uses_the_secret_key_it_is_given():
+    result = settings_in_subprocess(
+        "s.SECRET_KEY == 'k' * 60",
+        DJANGO_ALLOWED_HOSTS="healtorture.example",
+        DJANGO_SECRET_KEY="k" * 60,
+    )
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_a_local_run_keeps_its_generated_key(tmp_path):
+    env = {"HEALTORTURE_VAR_DIR": str(tmp_path)}
+    first = settings_in_subprocess("s.SECRET_KEY", **env).stdout.strip()
+    second = settings_in_subprocess("s.SECRET_KEY", **env).stdout.strip()
+
+    assert len(first) > 40
+    assert first == second
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_database_url_is_used_when_set():
+    result = settings_in_subprocess(
+        "s.DATABASES['default']['HOST'], s.DATABASES['default']['NAME']",
+        DATABASE_URL="postgres://u:p@db.internal:5433/directory",
+    )
+    assert result.stdout.split() == ["db.internal", "directory"]
+
+
+def test_static_files_use_the_compressed_manifest_storage():
+    result = settings_in_subprocess("s.STORAGES['staticfiles']['BACKEND']")
+    assert result.stdout.strip() == "whitenoise.storage.CompressedManifestStaticFilesStorage"
