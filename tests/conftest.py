@@ -6,14 +6,30 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings():
+def django_db_modify_db_settings(django_db_blocker):
     """One test database per pytest process, so that two runs (a developer's and CI's, or two
     sessions) never drop each other's database."""
     from django.conf import settings
 
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = (
-        f"test_{settings.DATABASES['default']['NAME']}_{os.getpid()}"
-    )
+    prefix = f"test_{settings.DATABASES['default']['NAME']}_"
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"{prefix}{os.getpid()}"
+    if settings.EMBEDDED_DATABASE:
+        with django_db_blocker.unblock():
+            _drop_orphaned_test_databases(prefix)
+
+
+def _drop_orphaned_test_databases(prefix: str) -> None:
+    """Drop the test databases of earlier runs that were killed before they could clean up.
+    Only on the embedded server: on a shared server another machine's PIDs mean nothing here."""
+    import psutil
+    from django.db import connection
+
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])
+        for (name,) in cursor.fetchall():
+            pid = name.removeprefix(prefix)
+            if pid.isdigit() and not psutil.pid_exists(int(pid)):
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 @pytest.fixture(autouse=True)

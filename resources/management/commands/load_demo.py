@@ -1,0 +1,517 @@
+"""Load the demo content: real starter resources, organisations and guides drawn from the seeds.
+
+``manage.py load_demo [--path DIR]``
+
+Reads ``topics.toml``, ``regions.toml``, ``organizations.toml``, ``series.toml``,
+``resources.toml`` and ``guides.toml`` from ``fixtures/demo/`` (or ``--path``) and writes them to
+the database in one transaction, so that a fresh site has something true to show and a developer has
+something to work with. Every row is found by its slug (topics by name) and updated in place, so the
+command can be run any number of times: a second run with unchanged files writes nothing, and every
+row keeps its primary key and ``updated_at``. Relations are set to exactly what the files say.
+Resources are published with a ``published_at`` derived from their own date, never from the clock.
+
+A reference to a slug that no file defines (an organisation, region, series, topic, audience or
+resource) stops the load with an error naming the file and the item, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import models, transaction
+
+from organizations.models import Organization
+from resources.models import Audience, Guide, GuideItem, Region, Resource, Series, Topic
+
+# Resources the files give no date for are published at this fixed moment, so that reloading never
+# changes them.
+DEFAULT_PUBLISHED_AT = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)
+
+STR_LIST = "list of strings"
+DATE = "date"
+DATETIME = "datetime"
+
+# table name -> {field: type}; the first group of fields in REQUIRED must be present.
+FIELDS: dict[str, dict[str, Any]] = {
+    "topic": {"name": str, "description": str},
+    "region": {"name": str, "slug": str, "kind": str, "code": str},
+    "organization": {
+        "name": str,
+        "acronym": str,
+        "slug": str,
+        "kind": str,
+        "description": str,
+        "website": str,
+        "headquarters": str,
+        "regions_served": STR_LIST,
+        "topics": STR_LIST,
+        "networks": STR_LIST,
+        "is_key": bool,
+    },
+    "series": {"name": str, "slug": str, "description": str, "organization": str},
+    "resource": {
+        "title": str,
+        "slug": str,
+        "kind": str,
+        "summary": str,
+        "description": str,
+        "url": str,
+        "recording_url": str,
+        "registration_url": str,
+        "date": DATE,
+        "starts_at": DATETIME,
+        "ends_at": DATETIME,
+        "timezone": str,
+        "presenters": STR_LIST,
+        "organizations": STR_LIST,
+        "topics": STR_LIST,
+        "audiences": STR_LIST,
+        "language": str,
+        "regions": STR_LIST,
+        "series": str,
+        "series_position": int,
+        "related": STR_LIST,
+        "access": str,
+        "ce_credit": bool,
+        "content_note": str,
+        "featured": bool,
+    },
+    "guide": {
+        "title": str,
+        "slug": str,
+        "summary": str,
+        "introduction": str,
+        "audiences": STR_LIST,
+        "key_organizations": STR_LIST,
+        "featured": bool,
+        "published": bool,
+        "items": list,
+    },
+    "guide item": {"resource": str, "section": str, "note": str},
+}
+REQUIRED = {
+    "topic": {"name"},
+    "region": {"name", "slug"},
+    "organization": {"name", "slug", "kind"},
+    "series": {"name", "slug"},
+    "resource": {"title", "slug", "kind", "summary"},
+    "guide": {"title", "slug"},
+    "guide item": {"resource"},
+}
+# file stem -> the name of its array of tables
+FILES = {
+    "topics": "topic",
+    "regions": "region",
+    "organizations": "organization",
+    "series": "series",
+    "resources": "resource",
+    "guides": "guide",
+}
+
+
+class Command(BaseCommand):
+    help = "Load the demo regions, organisations, series, resources and guides (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--path",
+            type=Path,
+            default=Path(settings.BASE_DIR) / "fixtures" / "demo",
+            help="Folder holding the TOML files (default: fixtures/demo/).",
+        )
+
+    def handle(self, *args, path: Path, **options):
+        data = {stem: self.read(path / f"{stem}.toml", table) for stem, table in FILES.items()}
+        self.rows = Counter()  # created / updated / unchanged
+        self.relations_changed = 0
+        with transaction.atomic():
+            topics = self.load_topics(data["topics"])
+            regions = self.load_regions(data["regions"])
+            organizations = self.load_organizations(data["organizations"], regions, topics)
+            series = self.load_series(data["series"], organizations)
+            resources = self.load_resources(
+                data["resources"], organizations, regions, series, topics
+            )
+            guides = self.load_guides(data["guides"], organizations, resources)
+            Resource.objects.filter(pk__in=[r.pk for r in resources.values()]).refresh_search_text()
+
+        if options["verbosity"]:
+            items = sum(len(g.get("items", [])) for g in data["guides"].values())
+            self.stdout.write(
+                f"Demo content: {len(topics)} topics, {len(regions)} regions, "
+                f"{len(organizations)} organisations, {len(series)} series, "
+                f"{len(resources)} resources, {len(guides)} guides with {items} items; "
+                f"{self.rows['created']} rows created, {self.rows['updated']} updated, "
+                f"{self.rows['unchanged']} unchanged; "
+                f"{self.relations_changed} relation sets changed."
+            )
+
+    # --- Reading and checking ---------------------------------------------------------------------
+
+    def read(self, file: Path, table: str) -> dict[str, dict]:
+        """The items of one file, keyed by slug (topics by name), checked for shape."""
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CommandError(f"{file}: file not found.") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise CommandError(f"{file.name}: not valid TOML: {exc}") from None
+        extra = set(data) - {table}
+        if extra:
+            raise CommandError(
+                f"{file.name}: unexpected top-level key(s) {sorted(extra)}; use [[{table}]] tables."
+            )
+        key = "name" if table == "topic" else "slug"
+        items: dict[str, dict] = {}
+        for n, item in enumerate(data.get(table, []), start=1):
+            where = f"{file.name}: {table} #{n}"
+            if isinstance(item.get(key), str):
+                where = f"{file.name}: {table} '{item[key]}'"
+            self.check_item(item, table, where)
+            if item[key] in items:
+                raise CommandError(f"{where}: the {key} '{item[key]}' is used twice.")
+            item["_where"] = where
+            if table == "guide":
+                for i, entry in enumerate(item.get("items", []), start=1):
+                    entry_where = f"{where}, item {i}"
+                    if not isinstance(entry, dict):
+                        raise CommandError(f"{entry_where}: write items as [[guide.items]] tables.")
+                    self.check_item(entry, "guide item", entry_where)
+                    entry["_where"] = entry_where
+            items[item[key]] = item
+        return items
+
+    def check_item(self, item: dict, table: str, where: str) -> None:
+        fields = FIELDS[table]
+        unknown = set(item) - set(fields)
+        if unknown:
+            raise CommandError(f"{where}: unknown field(s) {sorted(unknown)}.")
+        missing = REQUIRED[table] - set(item)
+        if missing:
+            raise CommandError(f"{where}: missing field(s) {sorted(missing)}.")
+        for name, value in item.items():
+            kind = fields[name]
+            if kind == STR_LIST:
+                ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            elif kind == DATE:
+                ok = isinstance(value, dt.date | str) and not isinstance(value, dt.datetime)
+            elif kind == DATETIME:
+                ok = isinstance(value, dt.datetime | str)
+            elif kind is int:
+                ok = isinstance(value, int) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, kind)
+            if not ok:
+                expected = kind if isinstance(kind, str) else kind.__name__
+                raise CommandError(f"{where}: '{name}' should be a {expected}, not {value!r}.")
+
+    def resolve(self, known: dict, slugs: list[str], what: str, where: str) -> list:
+        missing = [s for s in slugs if s not in known]
+        if missing:
+            raise CommandError(f"{where}: unknown {what} {', '.join(map(repr, missing))}.")
+        return [known[s] for s in slugs]
+
+    # --- Writing ----------------------------------------------------------------------------------
+
+    def upsert(self, obj, model, lookup: dict, values: dict, where: str, exclude=()):
+        """``update_or_create`` that leaves an unchanged row alone: it is saved (and validated)
+        only when one of ``values`` differs, so ``updated_at`` moves only on a real change."""
+        if obj is None:
+            obj = model(**lookup, **values)
+            self.rows["created"] += 1
+        else:
+            changed = [f for f, v in values.items() if getattr(obj, f) != v]
+            if not changed:
+                self.rows["unchanged"] += 1
+                return obj
+            for field in changed:
+                setattr(obj, field, values[field])
+            self.rows["updated"] += 1
+        try:
+            obj.full_clean(exclude=exclude)
+        except ValidationError as exc:
+            problems = "; ".join(f"{f}: {' '.join(m)}" for f, m in exc.message_dict.items())
+            raise CommandError(f"{where}: {problems}") from None
+        obj.save()
+        return obj
+
+    def sync(self, obj: models.Model, field: str, wanted: list, created: bool) -> None:
+        """Set a many-to-many (or taggit) relation to ``wanted`` if it differs."""
+        manager = getattr(obj, field)
+        current = set() if created else {o.pk for o in manager.all()}
+        if current != {o.pk for o in wanted}:
+            manager.set(wanted)
+            self.relations_changed += 1
+
+    @staticmethod
+    def text(item: dict, field: str) -> str:
+        return item.get(field, "").strip()
+
+    def load_topics(self, items: dict[str, dict]) -> dict[str, Topic]:
+        existing = Topic.objects.in_bulk(list(items), field_name="name")
+        return {
+            name: self.upsert(
+                existing.get(name),
+                Topic,
+                {"name": name},
+                {"description": self.text(item, "description")},
+                item["_where"],
+                exclude=["slug"],  # taggit makes the slug from the name when it saves
+            )
+            for name, item in items.items()
+        }
+
+    def load_regions(self, items: dict[str, dict]) -> dict[str, Region]:
+        existing = Region.objects.in_bulk(list(items), field_name="slug")
+        return {
+            slug: self.upsert(
+                existing.get(slug),
+                Region,
+                {"slug": slug},
+                {
+                    "name": item["name"],
+                    "kind": item.get("kind", Region.Kind.COUNTRY),
+                    "code": item.get("code", ""),
+                },
+                item["_where"],
+            )
+            for slug, item in items.items()
+        }
+
+    def load_organizations(self, items, regions, topics) -> dict[str, Organization]:
+        existing = {
+            o.slug: o
+            for o in Organization.objects.filter(slug__in=list(items)).prefetch_related(
+                "regions_served", "topics", "networks"
+            )
+        }
+        organizations = {}
+        for slug, item in items.items():
+            where = item["_where"]
+            headquarters = item.get("headquarters")
+            if headquarters:
+                headquarters = self.resolve(regions, [headquarters], "region", where)[0]
+            values = {
+                "name": item["name"],
+                "acronym": item.get("acronym", ""),
+                "kind": item["kind"],
+                "description": self.text(item, "description"),
+                "website": item.get("website", ""),
+                "headquarters_id": headquarters.pk if headquarters else None,
+                "is_key": item.get("is_key", False),
+                "status": Organization.Status.PUBLISHED,
+            }
+            org = self.upsert(existing.get(slug), Organization, {"slug": slug}, values, where)
+            created = slug not in existing
+            served = self.resolve(regions, item.get("regions_served", []), "region", where)
+            self.sync(org, "regions_served", served, created)
+            self.sync(
+                org, "topics", self.resolve(topics, item.get("topics", []), "topic", where), created
+            )
+            organizations[slug] = org
+        # Networks point at other organisations: only now do they all exist.
+        for slug, item in items.items():
+            networks = self.resolve(
+                organizations, item.get("networks", []), "organisation", item["_where"]
+            )
+            self.sync(organizations[slug], "networks", networks, slug not in existing)
+        return organizations
+
+    def load_series(self, items, organizations) -> dict[str, Series]:
+        existing = Series.objects.in_bulk(list(items), field_name="slug")
+        series = {}
+        for slug, item in items.items():
+            organization = None
+            if "organization" in item:
+                organization = self.resolve(
+                    organizations, [item["organization"]], "organisation", item["_where"]
+                )[0]
+            values = {
+                "name": item["name"],
+                "description": self.text(item, "description"),
+                "organization_id": organization.pk if organization else None,
+            }
+            series[slug] = self.upsert(
+                existing.get(slug), Series, {"slug": slug}, values, item["_where"]
+            )
+        return series
+
+    def load_resources(self, items, organizations, regions, series, topics):
+        audiences = Audience.objects.in_bulk(field_name="slug")
+        existing = {
+            r.slug: r
+            for r in Resource.objects.filter(slug__in=list(items)).prefetch_related(
+                "organizations", "audiences", "regions", "topics"
+            )
+        }
+        resources = {}
+        for slug, item in items.items():
+            where = item["_where"]
+            in_series = None
+            if "series" in item:
+                in_series = self.resolve(series, [item["series"]], "series", where)[0]
+            elif "series_position" in item:
+                raise CommandError(f"{where}: 'series_position' without 'series'.")
+            starts_at = self.moment(item, "starts_at", where)
+            ends_at = self.moment(item, "ends_at", where)
+            date = item.get("date")
+            if isinstance(date, str):
+                try:
+                    date = dt.date.fromisoformat(date)
+                except ValueError:
+                    raise CommandError(f"{where}: 'date' is not YYYY-MM-DD: {date!r}.") from None
+            day = date or (starts_at.date() if starts_at else None)
+            values = {
+                "title": item["title"],
+                "kind": item["kind"],
+                "summary": self.text(item, "summary"),
+                "description": self.text(item, "description"),
+                "url": item.get("url", ""),
+                "recording_url": item.get("recording_url", ""),
+                "registration_url": item.get("registration_url", ""),
+                "date": date,
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "timezone": item.get("timezone", ""),
+                "presenters": "\n".join(p.strip() for p in item.get("presenters", [])),
+                "language": item.get("language", "en"),
+                "series_id": in_series.pk if in_series else None,
+                "series_position": item.get("series_position"),
+                "access": item.get("access", Resource.Access.FREE),
+                "ce_credit": item.get("ce_credit", False),
+                "content_note": item.get("content_note", "").strip(),
+                "featured": item.get("featured", False),
+                "status": Resource.Status.PUBLISHED,
+                "published_at": (
+                    dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+                    if day
+                    else DEFAULT_PUBLISHED_AT
+                ),
+            }
+            resource = self.upsert(existing.get(slug), Resource, {"slug": slug}, values, where)
+            created = slug not in existing
+            for field, known, what in (
+                ("organizations", organizations, "organisation"),
+                ("audiences", audiences, "audience"),
+                ("regions", regions, "region"),
+                ("topics", topics, "topic"),
+            ):
+                wanted = self.resolve(known, item.get(field, []), what, where)
+                self.sync(resource, field, wanted, created)
+            resources[slug] = resource
+        self.load_related(items, resources)
+        return resources
+
+    @staticmethod
+    def moment(item: dict, field: str, where: str) -> dt.datetime | None:
+        value = item.get(field)
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise CommandError(f"{where}: '{field}' is not an ISO 8601 time.") from None
+        if value is not None and value.tzinfo is None:
+            raise CommandError(f"{where}: '{field}' needs a UTC offset, e.g. -05:00.")
+        return value
+
+    def load_related(self, items, resources) -> None:
+        """``related`` is symmetrical: a link written on either side is one pair. Pairs between
+        demo resources are made exactly what the files say; links to other resources are kept."""
+        wanted = set()
+        for slug, item in items.items():
+            for other in self.resolve(
+                resources, item.get("related", []), "resource", item["_where"]
+            ):
+                if other.slug == slug:
+                    raise CommandError(f"{item['_where']}: a resource cannot be related to itself.")
+                wanted.add(frozenset((resources[slug].pk, other.pk)))
+        through = Resource.related.through
+        ids = [r.pk for r in resources.values()]
+        current = {
+            frozenset(pair)
+            for pair in through.objects.filter(
+                from_resource_id__in=ids, to_resource_id__in=ids
+            ).values_list("from_resource_id", "to_resource_id")
+        }
+        if wanted == current:
+            return
+        for a, b in current - wanted:
+            through.objects.filter(
+                models.Q(from_resource_id=a, to_resource_id=b)
+                | models.Q(from_resource_id=b, to_resource_id=a)
+            ).delete()
+        through.objects.bulk_create(
+            [
+                through(from_resource_id=x, to_resource_id=y)
+                for a, b in sorted(tuple(sorted(p)) for p in wanted - current)
+                for x, y in ((a, b), (b, a))
+            ]
+        )
+        self.relations_changed += 1
+
+    def load_guides(self, items, organizations, resources) -> dict[str, Guide]:
+        audiences = Audience.objects.in_bulk(field_name="slug")
+        existing = {
+            g.slug: g
+            for g in Guide.objects.filter(slug__in=list(items)).prefetch_related(
+                "audiences", "key_organizations", "items"
+            )
+        }
+        guides = {}
+        for slug, item in items.items():
+            where = item["_where"]
+            values = {
+                "title": item["title"],
+                "summary": self.text(item, "summary"),
+                "introduction": self.text(item, "introduction"),
+                "published": item.get("published", True),
+                "featured": item.get("featured", False),
+            }
+            guide = self.upsert(existing.get(slug), Guide, {"slug": slug}, values, where)
+            created = slug not in existing
+            self.sync(
+                guide,
+                "audiences",
+                self.resolve(audiences, item.get("audiences", []), "audience", where),
+                created,
+            )
+            key_organizations = self.resolve(
+                organizations, item.get("key_organizations", []), "organisation", where
+            )
+            self.sync(guide, "key_organizations", key_organizations, created)
+
+            wanted = []
+            for position, entry in enumerate(item.get("items", []), start=1):
+                resource = self.resolve(resources, [entry["resource"]], "resource", entry["_where"])
+                wanted.append(
+                    (
+                        resource[0].pk,
+                        self.text(entry, "section"),
+                        self.text(entry, "note"),
+                        position,
+                    )
+                )
+            seen = Counter(pk for pk, *_ in wanted)
+            if any(n > 1 for n in seen.values()):
+                raise CommandError(f"{where}: a resource is listed twice.")
+            current = (
+                []
+                if created
+                else [(i.resource_id, i.section, i.note, i.position) for i in guide.items.all()]
+            )
+            if current != wanted:
+                guide.items.all().delete()
+                GuideItem.objects.bulk_create(
+                    GuideItem(guide=guide, resource_id=pk, section=section, note=note, position=pos)
+                    for pk, section, note, pos in wanted
+                )
+                self.relations_changed += 1
+            guides[slug] = guide
+        return guides

@@ -1,0 +1,135 @@
+"""The benchmark data generator: ``manage.py generate_resources``."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.postgres.search import SearchQuery
+from django.core.management import call_command
+from django.utils import timezone
+
+from organizations.models import Organization
+from resources.models import Resource, TaggedResource
+
+
+def generate(**options) -> str:
+    out = StringIO()
+    call_command("generate_resources", stdout=out, **options)
+    return out.getvalue()
+
+
+def synthetic():
+    return Resource.objects.filter(slug__startswith="synthetic-")
+
+
+def search(text: str):
+    return Resource.objects.filter(
+        search_vector=SearchQuery(text, config="english", search_type="websearch")
+    )
+
+
+@pytest.mark.django_db
+def test_creates_published_resources_with_topics_and_organisations():
+    output = generate(resources=50, seed=1)
+
+    assert "Created 50 synthetic resources" in output
+    assert synthetic().count() == 50
+    assert Resource.objects.published().filter(slug__startswith="synthetic-").count() == 50
+    assert (
+        TaggedResource.objects.filter(content_object__in=synthetic())
+        .values("content_object")
+        .distinct()
+        .count()
+        == 50
+    )
+    org_links = Resource.organizations.through.objects.filter(resource__in=synthetic())
+    assert org_links.values("resource").distinct().count() == 50
+    assert set(org_links.values_list("organization__slug", flat=True)) <= set(
+        Organization.objects.filter(slug__startswith="synthetic-org-").values_list(
+            "slug", flat=True
+        )
+    )
+    assert all(kind in Resource.Kind.values for kind in synthetic().values_list("kind", flat=True))
+
+
+@pytest.mark.django_db
+def test_search_vector_includes_topic_and_organisation_names():
+    generate(resources=50, seed=1)
+
+    for resource in synthetic().order_by("pk")[:5]:
+        topic = resource.topics.first()
+        organization = resource.organizations.first()
+        assert topic.name in resource.topic_names
+        assert organization.name in resource.organization_names
+        assert search(topic.name).filter(pk=resource.pk).exists()
+        assert search(organization.name).filter(pk=resource.pk).exists()
+        # The acronym is in no text field, only in the denormalised organisation names.
+        assert search(organization.acronym).filter(pk=resource.pk).exists()
+
+
+@pytest.mark.django_db
+def test_running_again_adds_more_with_unique_slugs():
+    generate(resources=50, seed=1)
+    generate(resources=50, seed=1)
+
+    slugs = list(synthetic().values_list("slug", flat=True))
+    assert len(slugs) == 100
+    assert set(slugs) == {f"synthetic-{n}" for n in range(1, 101)}
+    # The organisation pool is reused, not duplicated.
+    assert Organization.objects.filter(slug__startswith="synthetic-org-").count() == 60
+
+
+@pytest.mark.django_db
+def test_replace_removes_only_synthetic_rows():
+    real_org = Organization.objects.create(
+        name="Real Treatment Centre", slug="real-treatment-centre", kind="treatment-centre"
+    )
+    real = Resource.objects.create(
+        title="A real guide",
+        slug="a-real-guide",
+        kind=Resource.Kind.GUIDE,
+        summary="Written by people, not generated.",
+        status=Resource.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    real.organizations.add(real_org)
+    generate(resources=50, seed=1)
+
+    generate(resources=20, seed=1, replace=True)
+    assert synthetic().count() == 20
+    assert set(synthetic().values_list("slug", flat=True)) == {
+        f"synthetic-{n}" for n in range(1, 21)
+    }
+
+    output = generate(resources=0, replace=True)
+    assert "Deleted 20 synthetic resources" in output
+    assert not synthetic().exists()
+    assert not Organization.objects.filter(slug__startswith="synthetic-").exists()
+    assert Resource.objects.filter(pk=real.pk).exists()
+    assert list(real.organizations.all()) == [real_org]
+
+
+@pytest.mark.django_db
+def test_same_seed_gives_same_titles():
+    def titles():
+        return list(synthetic().order_by("slug").values_list("title", flat=True))
+
+    generate(resources=50, seed=1)
+    first = titles()
+    generate(resources=50, seed=1, replace=True)
+    assert titles() == first
+    generate(resources=50, seed=2, replace=True)
+    assert titles() != first
+    assert len(set(first)) > 40  # Varied, not one template repeated.
+
+
+@pytest.mark.django_db
+def test_live_sessions_have_a_time_zone_and_end_after_they_start():
+    generate(resources=300, seed=1, batch=100)
+
+    timed = synthetic().exclude(starts_at=None)
+    assert timed.exists()
+    for resource in timed:
+        assert resource.kind in Resource.LIVE_KINDS
+        assert resource.timezone
+        assert resource.ends_at > resource.starts_at
+    assert synthetic().exclude(language="en").exists()
