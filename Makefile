@@ -35,6 +35,7 @@ psql: install  ## Open psql on the application database
 
 run: install  ## Set up everything and serve the site on http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@echo

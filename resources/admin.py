@@ -77,7 +77,7 @@ class ResourceAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.refresh_search_text()
+        form.instance.refresh_derived_fields()
 
     @admin.action(description=_("Publish the selected resources"))
     def publish(self, request, queryset):

@@ -11,11 +11,13 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -151,26 +153,41 @@ class ResourceQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
 
-    def refresh_search_text(self) -> int:
-        """Copy topic and organisation names into the columns the search vector reads, in one
-        UPDATE for every resource in this queryset."""
+    def refresh_derived_fields(self) -> int:
+        """Recompute, in one UPDATE for every resource in this queryset, the copies of related
+        data kept on the row: topic and organisation names for the search column, and the ids and
+        flags the search page filters and counts on without joins."""
         from organizations.models import Organization
 
-        topics = (
-            TaggedResource.objects.filter(content_object=OuterRef("pk"))
-            .values("content_object")
-            .annotate(names=StringAgg("tag__name", " ", order_by="tag__name"))
-            .values("names")
-        )
-        organizations = (
-            Organization.objects.filter(resources=OuterRef("pk"))
-            .values("resources")
-            .annotate(names=StringAgg(Concat("name", Value(" "), "acronym"), " ", order_by="name"))
-            .values("names")
-        )
+        def names(queryset, link, expression, order_by):
+            return Coalesce(
+                Subquery(
+                    queryset.filter(**{link: OuterRef("pk")})
+                    .values(link)
+                    .annotate(names=StringAgg(expression, " ", order_by=order_by))
+                    .values("names")
+                ),
+                Value(""),
+            )
+
+        def ids(model, field):
+            through = model.objects.filter(**{field: OuterRef("pk")})
+            return ArraySubquery(through.order_by("pk").values("pk"))
+
         return self.update(
-            topic_names=Coalesce(Subquery(topics), Value("")),
-            organization_names=Coalesce(Subquery(organizations), Value("")),
+            topic_names=names(TaggedResource.objects, "content_object", "tag__name", "tag__name"),
+            organization_names=names(
+                Organization.objects, "resources", Concat("name", Value(" "), "acronym"), "name"
+            ),
+            topic_ids=ArraySubquery(
+                TaggedResource.objects.filter(content_object=OuterRef("pk"))
+                .order_by("tag_id")
+                .values("tag_id")
+            ),
+            organization_ids=ids(Organization, "resources"),
+            audience_ids=ids(Audience, "resources"),
+            region_ids=ids(Region, "resources"),
+            has_file=Exists(ResourceFile.objects.filter(resource=OuterRef("pk"))),
         )
 
 
@@ -197,6 +214,11 @@ class Resource(models.Model):
         PODCAST = "podcast", _("Podcast")
         TOOL = "tool", _("Tool or website")
         EVENT = "event", _("Event")
+
+    DERIVED_FIELDS = [
+        "topic_names", "organization_names", "topic_ids", "organization_ids", "audience_ids",
+        "region_ids", "has_file",
+    ]  # fmt: skip
 
     # Kinds that happen at a time and can be registered for.
     LIVE_KINDS = (Kind.WEBINAR, Kind.E_CONSULTATION, Kind.EVENT)
@@ -290,6 +312,13 @@ class Resource(models.Model):
     # generated column sees only its own row.
     topic_names = models.TextField(blank=True, editable=False)
     organization_names = models.TextField(blank=True, editable=False)
+    # Ids of related rows, and whether files are attached: the search page filters on these and
+    # counts its facets from them in one pass over the matching rows, without joins.
+    topic_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
+    organization_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
+    audience_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
+    region_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
+    has_file = models.BooleanField(default=False, editable=False)
 
     search_vector = models.GeneratedField(
         expression=(
@@ -319,6 +348,8 @@ class Resource(models.Model):
             models.Index(fields=["status", "-published_at"], name="resource_status_published"),
             models.Index(fields=["starts_at"], name="resource_starts_at"),
             models.Index(fields=["kind"], name="resource_kind"),
+            GinIndex(fields=["topic_ids"], name="resource_topic_ids_gin"),
+            GinIndex(fields=["organization_ids"], name="resource_organization_ids_gin"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -373,9 +404,9 @@ class Resource(models.Model):
     def presenter_list(self) -> list[str]:
         return [line.strip() for line in self.presenters.splitlines() if line.strip()]
 
-    def refresh_search_text(self) -> None:
-        Resource.objects.filter(pk=self.pk).refresh_search_text()
-        self.refresh_from_db(fields=["topic_names", "organization_names"])
+    def refresh_derived_fields(self) -> None:
+        Resource.objects.filter(pk=self.pk).refresh_derived_fields()
+        self.refresh_from_db(fields=Resource.DERIVED_FIELDS)
 
 
 def resource_file_path(instance: ResourceFile, filename: str) -> str:

@@ -1,35 +1,39 @@
-"""Keep the copies of topic and organisation names that the search column reads up to date."""
+"""Keep the copies of related data on each resource row (see ``refresh_derived_fields``) current."""
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from organizations.models import Organization
 
-from .models import Resource, TaggedResource, Topic
+from . import vocabulary
+from .models import Resource, ResourceFile, TaggedResource, Topic
 
-
-def _resources_of(sender, instance):
-    """The resources linked to an organisation or topic (the reverse side of the relation)."""
-    field = "organizations" if sender is Resource.organizations.through else "topics"
-    return Resource.objects.filter(**{field: instance})
+# The relation each join table stands for, as seen from the other side.
+RELATIONS = {
+    Resource.organizations.through: "organizations",
+    Resource.audiences.through: "audiences",
+    Resource.regions.through: "regions",
+    TaggedResource: "topics",
+}
 
 
 @receiver(m2m_changed, sender=Resource.organizations.through)
+@receiver(m2m_changed, sender=Resource.audiences.through)
+@receiver(m2m_changed, sender=Resource.regions.through)
 @receiver(m2m_changed, sender=TaggedResource)
 def resource_relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not reverse:
         if action in {"post_add", "post_remove", "post_clear"}:
-            instance.refresh_search_text()
+            instance.refresh_derived_fields()
     elif action == "pre_clear":
-        # Changed from the organisation's or topic's side: remember who is about to lose it.
-        instance._clearing_resource_ids = list(
-            _resources_of(sender, instance).values_list("pk", flat=True)
-        )
+        # Changed from the organisation's (topic's...) side: remember who is about to lose it.
+        linked = Resource.objects.filter(**{RELATIONS[sender]: instance})
+        instance._clearing_resource_ids = list(linked.values_list("pk", flat=True))
     elif action == "post_clear":
         ids = getattr(instance, "_clearing_resource_ids", [])
-        Resource.objects.filter(pk__in=ids).refresh_search_text()
+        Resource.objects.filter(pk__in=ids).refresh_derived_fields()
     elif action in {"post_add", "post_remove"}:
-        Resource.objects.filter(pk__in=pk_set).refresh_search_text()
+        Resource.objects.filter(pk__in=pk_set).refresh_derived_fields()
 
 
 @receiver(post_save, sender=Organization)
@@ -38,4 +42,17 @@ def name_changed(sender, instance, created, **kwargs):
     """A renamed organisation or topic: every resource that names it is searched by the new name."""
     if not created:
         field = "organizations" if sender is Organization else "topics"
-        Resource.objects.filter(**{field: instance}).refresh_search_text()
+        Resource.objects.filter(**{field: instance}).refresh_derived_fields()
+
+
+@receiver(post_save, sender=ResourceFile)
+@receiver(post_delete, sender=ResourceFile)
+def files_changed(sender, instance, **kwargs):
+    Resource.objects.filter(pk=instance.resource_id).refresh_derived_fields()
+
+
+@receiver(post_save, sender=Resource)
+@receiver(post_delete, sender=Resource)
+def resource_changed(sender, instance, **kwargs):
+    """Published words may have changed: recompute the "did you mean" vocabulary after commit."""
+    vocabulary.refresh_after_commit()

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from . import views
+from .feeds import SearchFeed
 
 app_name = "resources"
 
 urlpatterns = [
-    path("resources/", views.ResourceListView.as_view(), name="list"),
+    path("resources/", views.resource_list, name="list"),
+    path("feeds/resources/", SearchFeed(), name="search-feed"),
     path("resources/<slug:slug>/", views.ResourceDetailView.as_view(), name="detail"),
     path("topics/", views.TopicListView.as_view(), name="topics"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),

@@ -1,12 +1,17 @@
 """Public pages for resources, topics and guides. Everything goes through ``published()``."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from organizations.models import Organization
 
+from .filters import SORTS
 from .models import Guide, GuideItem, Resource, Topic
+from .search import Search
 
 PAGE_SIZE = 20
 
@@ -26,15 +31,62 @@ def public_resources():
     )
 
 
-class ResourceListView(ListView):
-    """Every published resource, newest first."""
+@require_safe
+def resource_list(request):
+    """Search and filter the published resources: one URL for every state of the page."""
+    search = Search(request.GET)
+    page = search.page
+    facets = search.facets
+    labels = {(f.name, c.value): c.label for f in facets for c in f.choices}
+    active = [
+        {
+            "name": name,
+            "label": ACTIVE_LABELS.get(name, name),
+            "value": _active_value_label(name, value, labels),
+            "remove_url": _without(request.GET, name, value),
+        }
+        for name, value in search.filterset.active()
+    ]
+    context = {
+        "search": search,
+        "form": search.filterset.form,
+        "page_obj": page,
+        "resources": page.object_list,
+        "facets": facets,
+        "active_filters": active,
+        "ignored": search.filterset.ignored,
+        "clear_url": "?" + urlencode({"q": search.text}) if search.text else "?",
+        "sorts": SORTS,
+        "feed_query": _without(request.GET, "page", None)[1:],
+    }
+    # Malformed parameters are ignored and named on the page; the status says so too.
+    status = 400 if search.filterset.ignored else 200
+    return render(request, "resources/resource_list.html", context, status=status)
 
-    template_name = "resources/resource_list.html"
-    context_object_name = "resources"
-    paginate_by = PAGE_SIZE
 
-    def get_queryset(self):
-        return public_resources().order_by("-published_at", "-pk")
+ACTIVE_LABELS = {
+    "kind": "Type", "topic": "Topic", "audience": "Audience", "language": "Language",
+    "organization": "Organisation", "region": "Country or region", "year": "Year",
+    "access": "Access", "has": "Has", "date_from": "From", "date_to": "To",
+    "upcoming": "Upcoming only",
+}  # fmt: skip
+
+
+def _active_value_label(name: str, value: str, labels: dict) -> str:
+    if name == "upcoming":
+        return "yes"
+    return labels.get((name, value), value)
+
+
+def _without(params, name: str, value: str | None) -> str:
+    """The current URL's query string without one value of one parameter (and without page)."""
+    kept = [
+        (key, item)
+        for key, items in params.lists()
+        for item in items
+        if key != "page" and not (key == name and (value is None or item.lower() == value))
+    ]
+    return "?" + urlencode(kept)
 
 
 class ResourceDetailView(DetailView):

@@ -29,6 +29,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from organizations.models import Organization
+from resources import vocabulary
 from resources.models import Audience, Region, Resource, TaggedResource, Topic
 
 PREFIX = "synthetic-"
@@ -466,6 +467,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {created:>7} / {resources} resources ({time.monotonic() - started:.1f}s)"
                 )
+        vocabulary.refresh()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {created} synthetic resources in {time.monotonic() - started:.1f}s."
@@ -568,7 +570,7 @@ class Command(BaseCommand):
         AudienceLink.objects.bulk_create(audiences, batch_size=5_000)
         RegionLink.objects.bulk_create(regions, batch_size=5_000)
         # Copy topic and organisation names into the columns the search vector reads.
-        Resource.objects.filter(pk__in=[row.pk for row in rows]).refresh_search_text()
+        Resource.objects.filter(pk__in=[row.pk for row in rows]).refresh_derived_fields()
 
     def choose(self, values_and_weights):
         values, cumulative = values_and_weights

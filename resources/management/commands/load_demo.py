@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from organizations.models import Organization
+from resources import vocabulary
 from resources.models import Audience, Guide, GuideItem, Region, Resource, Series, Topic
 
 # Resources the files give no date for are published at this fixed moment, so that reloading never
@@ -140,7 +141,9 @@ class Command(BaseCommand):
                 data["resources"], organizations, regions, series, topics
             )
             guides = self.load_guides(data["guides"], organizations, resources)
-            Resource.objects.filter(pk__in=[r.pk for r in resources.values()]).refresh_search_text()
+            loaded = Resource.objects.filter(pk__in=[r.pk for r in resources.values()])
+            loaded.refresh_derived_fields()
+        vocabulary.refresh()
 
         if options["verbosity"]:
             items = sum(len(g.get("items", [])) for g in data["guides"].values())

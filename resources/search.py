@@ -1,0 +1,302 @@
+"""Full-text search over published resources, with facet counts, in a constant number of queries.
+
+- The words typed go to PostgreSQL's ``websearch_to_tsquery`` ("exact phrase", OR, -exclude)
+  against the stored ``search_vector`` (English stemming; weights A title, B summary and topics,
+  C description, organisations, presenters), ranked with ``ts_rank``.
+- The last word also matches as a prefix of an unstemmed word (``search_vector_simple``), so that
+  "istan" finds "Istanbul" while the visitor is still typing.
+- Facets: for every filter, how many results each of its choices would give, computed with every
+  *other* active filter applied (so that ticking a second type widens the results as promised).
+  The total and all facets come from one SQL statement over the matching rows, using the id arrays
+  kept on each row; the page of results is a second statement; the organisations it shows a third.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import F, Func, IntegerField, Prefetch, Q, Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
+from django.utils.functional import cached_property
+
+from organizations.models import Organization
+
+from . import vocabulary
+from .filters import LANGUAGES, ResourceFilterSet, annotate_dates, flag
+from .models import Resource
+
+PAGE_SIZE = 20
+# Markers PostgreSQL puts around highlighted words; replaced by <mark> after escaping the text.
+MARK_START, MARK_END = "\x02", "\x03"
+# A bare word at the end of the query: not quoted, not excluded, letters or digits only.
+LAST_WORD_RE = re.compile(r"(?:^|\s)([^\W_]{2,})$")
+FEW_RESULTS = 3  # at or below this, offer "did you mean"
+
+
+def text_queries(text: str):
+    """The main query and, when the last word can be completed, the prefix query and the query
+    for the words before it."""
+    main = SearchQuery(text, config="english", search_type="websearch")
+    if text.count('"') % 2:  # inside an open quote: no completion
+        return main, None, None
+    match = LAST_WORD_RE.search(text)
+    if not match:
+        return main, None, None
+    last = match.group(1).lower()
+    head = text[: match.start(1)].strip()
+    prefix = SearchQuery(f"'{last}':*", config="simple", search_type="raw")
+    head_query = SearchQuery(head, config="english", search_type="websearch") if head else None
+    return main, prefix, head_query
+
+
+def text_condition(main, prefix, head) -> Q:
+    condition = Q(search_vector=main)
+    if prefix is not None:
+        completed = Q(search_vector_simple=prefix)
+        if head is not None:
+            # The words before the last must match too, unless they were all stop words.
+            head_words = NumNode(head)
+            completed &= Q(Exact(head_words, 0)) | Q(search_vector=head)
+        condition |= completed
+    return condition
+
+
+class NumNode(Func):
+    """Number of operands in a tsquery: 0 when every word was a stop word."""
+
+    function = "numnode"
+    output_field = IntegerField()
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    choices: list[FacetChoice] = field(default_factory=list)
+
+    @property
+    def selected(self) -> list[FacetChoice]:
+        return [c for c in self.choices if c.selected]
+
+
+@dataclass
+class FacetChoice:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+class Search:
+    """One search: its parameters, results, total, facets and suggestion."""
+
+    def __init__(self, params, *, page_size: int = PAGE_SIZE):
+        self.filterset = ResourceFilterSet(params, queryset=Resource.objects.published())
+        self.params = params
+        self.page_size = page_size
+        self.text = self.filterset.text
+        self.sort = self.filterset.sort_order
+        if self.sort == "relevance" and not self.text:
+            self.sort = "newest"
+        self.conditions = self.filterset.conditions()
+        if self.text:
+            self.main, self.prefix, self.head = text_queries(self.text)
+
+    # --- the rows -------------------------------------------------------------------------------
+
+    def base(self):
+        """Published resources matching the words and the date range, with one flag per facet
+        filter: facets count with every flag but their own."""
+        queryset = annotate_dates(Resource.objects.published())
+        if self.text:
+            queryset = queryset.filter(text_condition(self.main, self.prefix, self.head))
+        for name in ("date_from", "date_to", "upcoming"):
+            if name in self.conditions:
+                queryset = queryset.filter(self.conditions[name])
+        flags = {f"f_{name}": flag(self.conditions[name]) for name in self.facet_filters}
+        return queryset.annotate(**flags)
+
+    @cached_property
+    def facet_filters(self) -> list[str]:
+        return [name for name in ResourceFilterSet.FACETS if name in self.conditions]
+
+    def matching(self):
+        queryset = self.base()
+        for name in self.facet_filters:
+            queryset = queryset.filter(**{f"f_{name}": True})
+        return queryset
+
+    def ordered(self):
+        queryset = self.matching()
+        if self.text:
+            rank = SearchRank(F("search_vector"), self.main)
+            if self.prefix is not None:
+                rank = rank + SearchRank(F("search_vector_simple"), self.prefix) * Value(0.5)
+            queryset = queryset.annotate(rank=rank)
+        order = {
+            "relevance": ["-rank", "-published_at", "-pk"],
+            "newest": ["-filed_on", "-pk"],
+            "oldest": ["filed_on", "pk"],
+            "title": [Lower("title"), "pk"],
+        }[self.sort]
+        return queryset.order_by(*order)
+
+    def results(self):
+        queryset = (
+            self.ordered()
+            .select_related("series")
+            .prefetch_related(
+                Prefetch(
+                    "organizations",
+                    queryset=Organization.objects.published().only("name", "acronym", "slug"),
+                )
+            )
+        )
+        if self.text:
+            query = self.main if self.prefix is None else self.main | self.prefix
+            options = {"config": "english", "start_sel": MARK_START, "stop_sel": MARK_END}
+            queryset = queryset.annotate(
+                title_hl=SearchHeadline("title", query, highlight_all=True, **options),
+                summary_hl=SearchHeadline("summary", query, highlight_all=True, **options),
+                description_hl=SearchHeadline(
+                    "description", query, max_words=30, min_words=12, max_fragments=2, **options
+                ),
+            )
+        return queryset
+
+    @cached_property
+    def page(self) -> Page:
+        paginator = Paginator(self.results(), self.page_size)
+        paginator.count = self.total  # known from the facet statement: no COUNT query
+        page = paginator.get_page(self.params.get("page"))
+        for resource in page.object_list:
+            resource.snippet = snippet_for(resource) if self.text else None
+        return page
+
+    # --- facets ---------------------------------------------------------------------------------
+
+    @cached_property
+    def _facet_rows(self) -> list[tuple]:
+        base = self.base().values(
+            "id", "kind", "language", "access", "topic_ids", "organization_ids", "audience_ids",
+            "region_ids", "has_file", "recording_url", "filed_year",
+            *[f"f_{name}" for name in self.facet_filters],
+        )  # fmt: skip
+        base_sql, params = base.query.sql_with_params()
+
+        def where(excluding: str | None = None) -> str:
+            flags = [f"f_{n}" for n in self.facet_filters if n != excluding]
+            return f"WHERE {' AND '.join(flags)}" if flags else ""
+
+        def by_array(name: str, table: str, label: str) -> str:
+            return (
+                f"SELECT '{name}', t.slug, {label}, c.n FROM (SELECT unnest({name}_ids) AS id, "
+                f"count(*) AS n FROM base {where(name)} GROUP BY 1) c "
+                f"JOIN {table} t ON t.id = c.id"
+            )
+
+        org_label = "coalesce(nullif(t.acronym, '') || ' – ' || t.name, t.name)"
+        parts = [
+            f"SELECT 'total', NULL, NULL, count(*) FROM base {where()}",
+            f"SELECT 'kind', kind, NULL, count(*) FROM base {where('kind')} GROUP BY kind",
+            f"SELECT 'language', language, NULL, count(*) FROM base {where('language')} "
+            "GROUP BY language",
+            f"SELECT 'access', access, NULL, count(*) FROM base {where('access')} GROUP BY access",
+            f"SELECT 'year', filed_year::text, NULL, count(*) FROM base {where('year')} "
+            "GROUP BY filed_year",
+            f"SELECT 'has', 'recording', NULL, count(*) FROM base {where('has')} "
+            f"{'AND' if where('has') else 'WHERE'} recording_url <> ''",
+            f"SELECT 'has', 'file', NULL, count(*) FROM base {where('has')} "
+            f"{'AND' if where('has') else 'WHERE'} has_file",
+            by_array("topic", "resources_topic", "t.name"),
+            by_array("audience", "resources_audience", "t.name"),
+            by_array("organization", "organizations_organization", org_label),
+            by_array("region", "resources_region", "t.name"),
+        ]
+        # Chosen values are listed even when no result has them any more, so they can be unticked.
+        chosen = self.filterset.data_clean
+        extra: list = []
+        for name, model in ResourceFilterSet.SLUG_MODELS.items():
+            if chosen.get(name):
+                label = org_label if name == "organization" else "t.name"
+                parts.append(
+                    f"SELECT '{name}', t.slug, {label}, 0 FROM {model._meta.db_table} t "
+                    "WHERE t.slug = ANY(%s)"
+                )
+                extra.append(chosen[name])
+        sql = f"WITH base AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(parts)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*params, *extra))
+            return cursor.fetchall()
+
+    @cached_property
+    def total(self) -> int:
+        return next(n for facet, *_rest, n in self._facet_rows if facet == "total")
+
+    @cached_property
+    def facets(self) -> list[Facet]:
+        data = self.filterset.data_clean
+        fields = self.filterset.form.fields
+        labels = {
+            "kind": dict(Resource.Kind.choices),
+            "language": dict(LANGUAGES),
+            "access": dict(Resource.Access.choices),
+            "has": {"recording": "Has a recording", "file": "Has a file to download"},
+        }
+        facets = {name: Facet(name, str(fields[name].label)) for name in ResourceFilterSet.FACETS}
+        seen: set[tuple[str, str]] = set()
+        for name, value, label, count in self._facet_rows:
+            chosen = [str(v) for v in data.get(name) or []] if name != "total" else []
+            if value is None or (name, value) in seen or not (count or value in chosen):
+                continue
+            seen.add((name, value))
+            label = label or str(labels.get(name, {}).get(value, value))
+            facets[name].choices.append(FacetChoice(value, label, count, value in chosen))
+        for name in ("kind", "language", "access", "year", "has"):
+            for value in data.get(name) or []:
+                if (name, str(value)) not in seen:
+                    label = str(labels.get(name, {}).get(str(value), value))
+                    facets[name].choices.append(FacetChoice(str(value), label, 0, True))
+        for name, facet in facets.items():
+            if name == "year":
+                facet.choices.sort(key=lambda c: c.value, reverse=True)
+            elif name == "kind":
+                order = list(labels["kind"])
+                facet.choices.sort(key=lambda c: order.index(c.value))
+            else:
+                facet.choices.sort(key=lambda c: (-c.selected, -c.count, c.label.lower()))
+        return [facet for facet in facets.values() if facet.choices]
+
+    # --- did you mean ---------------------------------------------------------------------------
+
+    @cached_property
+    def suggestion(self) -> str | None:
+        if not self.text or self.total > FEW_RESULTS:
+            return None
+        suggested = vocabulary.suggest(self.text)
+        return suggested if suggested and suggested.lower() != self.text.lower() else None
+
+
+def snippet_for(resource) -> dict[str, str]:
+    """Escaped text with <mark> around the matched words."""
+
+    def marked(value: str) -> str:
+        return html.escape(value or "").replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+    description = resource.description_hl if MARK_START in (resource.description_hl or "") else ""
+    return {
+        "title": marked(resource.title_hl),
+        "summary": marked(resource.summary_hl),
+        "description": marked(strip_markdown(description)),
+    }
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown punctuation out of a description snippet (link targets included)."""
+    return re.sub(r"[*_`#>\[\]]", "", re.sub(r"\]\([^)]*\)", "]", text))
