@@ -1,11 +1,13 @@
 """Site-wide views: the home page, the about page, the health check and the error pages."""
 
 import logging
+from urllib.parse import urlencode
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -15,14 +17,42 @@ from resources.models import Guide, Resource
 logger = logging.getLogger(__name__)
 
 
+# The home page's pathways: a guide when it is published, else a search for that audience.
+PATHWAYS = [
+    ("I serve survivors", "Clinical, psychosocial, legal and case-management resources.",
+     None, "service-providers"),
+    ("I’m new to this work", "The fundamentals, safety, looking after yourself, and who to ask.",
+     "new-to-serving-survivors", "new-staff"),
+    ("I’m a student or researcher", "Standards, reports, research and expert voices.",
+     "students-and-researchers", "students-researchers"),
+]  # fmt: skip
+
+
 @require_safe
 def home(request):
-    """The front door: search, guides, latest resources, upcoming sessions, key organisations."""
+    """The front door: search, pathways, guides, latest resources, upcoming sessions, key
+    organisations."""
     published = Resource.objects.published().select_related("series")
+    guides = {
+        guide.slug: guide for guide in Guide.objects.published().order_by("-featured", "title")
+    }
+    search = reverse("resources:list")
+    pathways = [
+        {
+            "title": title,
+            "text": text,
+            "url": guides[slug].get_absolute_url()
+            if slug in guides
+            else f"{search}?{urlencode({'audience': audience})}",
+        }
+        for title, text, slug, audience in PATHWAYS
+    ]
     context = {
+        "pathways": pathways,
         "latest": list(published.order_by("-published_at", "-pk")[:6]),
         "upcoming": list(published.upcoming()[:4]),
-        "guides": list(Guide.objects.published().order_by("-featured", "title")[:4]),
+        "guides": [guide for guide in guides.values() if guide.featured][:4]
+        or list(guides.values())[:4],
         "key_organizations": list(
             Organization.objects.published().filter(is_key=True).order_by("name")[:12]
         ),

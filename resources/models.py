@@ -146,6 +146,14 @@ class Series(models.Model):
 
 
 class ResourceQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        """Every bulk change (admin actions included) makes cached searches stale."""
+        from .cache import content_changed
+
+        count = super().update(**kwargs)
+        content_changed()
+        return count
+
     def published(self):
         """The only door public code uses: published resources, nothing else."""
         return self.filter(status=Resource.Status.PUBLISHED, published_at__isnull=False)
@@ -387,6 +395,11 @@ class Resource(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at is not None
+
+    @property
+    def is_live_kind(self) -> bool:
+        """A kind that is presented at a time (webinar, e-consultation, event)."""
+        return self.kind in self.LIVE_KINDS
 
     @property
     def is_live_session(self) -> bool:

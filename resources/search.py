@@ -28,6 +28,7 @@ from django.utils.functional import cached_property
 from organizations.models import Organization
 
 from . import vocabulary
+from .cache import content_version, search_cache, search_key
 from .filters import LANGUAGES, ResourceFilterSet, annotate_dates, flag
 from .models import Resource
 
@@ -113,7 +114,7 @@ class Search:
     def base(self):
         """Published resources matching the words and the date range, with one flag per facet
         filter: facets count with every flag but their own."""
-        queryset = annotate_dates(Resource.objects.published())
+        queryset = annotate_dates(Resource.objects.published().order_by())
         if self.text:
             queryset = queryset.filter(text_condition(self.main, self.prefix, self.head))
         for name in ("date_from", "date_to", "upcoming"):
@@ -175,14 +176,42 @@ class Search:
         paginator = Paginator(self.results(), self.page_size)
         paginator.count = self.total  # known from the facet statement: no COUNT query
         page = paginator.get_page(self.params.get("page"))
-        for resource in page.object_list:
+        key = self.cache_key("page", self.sort, page.number)
+        ids = search_cache().get(key)
+        if ids is None:
+            rows = list(page.object_list)
+            search_cache().set(key, [row.pk for row in rows])
+        else:  # the order is known: fetch just these rows (and their highlights)
+            by_id = {row.pk: row for row in self.results().filter(pk__in=ids).order_by()}
+            rows = [by_id[pk] for pk in ids if pk in by_id]
+        for resource in rows:
             resource.snippet = snippet_for(resource) if self.text else None
+        page.object_list = rows
         return page
+
+    def cache_key(self, *parts) -> str:
+        """A key for this search's words and filters (not its sort or page) plus ``parts``,
+        under the current content version."""
+        data = self.filterset.data_clean
+        filters = {name: data.get(name) for name in sorted(data) if name not in {"sort", "page"}}
+        return search_key(self.version, self.text, filters, *parts)
+
+    @cached_property
+    def version(self) -> int:
+        return content_version()
 
     # --- facets ---------------------------------------------------------------------------------
 
     @cached_property
     def _facet_rows(self) -> list[tuple]:
+        key = self.cache_key("facets")
+        rows = search_cache().get(key)
+        if rows is None:
+            rows = self._count_facets()
+            search_cache().set(key, rows)
+        return rows
+
+    def _count_facets(self) -> list[tuple]:
         base = self.base().values(
             "id", "kind", "language", "access", "topic_ids", "organization_ids", "audience_ids",
             "region_ids", "has_file", "recording_url", "filed_year",

@@ -1,12 +1,14 @@
 """Keep the copies of related data on each resource row (see ``refresh_derived_fields``) current."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from organizations.models import Organization
 
 from . import vocabulary
-from .models import Resource, ResourceFile, TaggedResource, Topic
+from .cache import content_changed
+from .models import Audience, Region, Resource, ResourceFile, TaggedResource, Topic
 
 # The relation each join table stands for, as seen from the other side.
 RELATIONS = {
@@ -40,6 +42,7 @@ def resource_relations_changed(sender, instance, action, reverse, pk_set, **kwar
 @receiver(post_save, sender=Topic)
 def name_changed(sender, instance, created, **kwargs):
     """A renamed organisation or topic: every resource that names it is searched by the new name."""
+    content_changed()
     if not created:
         field = "organizations" if sender is Organization else "topics"
         Resource.objects.filter(**{field: instance}).refresh_derived_fields()
@@ -55,4 +58,21 @@ def files_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Resource)
 def resource_changed(sender, instance, **kwargs):
     """Published words may have changed: recompute the "did you mean" vocabulary after commit."""
+    content_changed()
     vocabulary.refresh_after_commit()
+
+
+@receiver(pre_delete, sender=Organization)
+@receiver(pre_delete, sender=Topic)
+@receiver(pre_delete, sender=Audience)
+@receiver(pre_delete, sender=Region)
+def vocabulary_deleted(sender, instance, **kwargs):
+    """Deleting an organisation, topic, audience or region removes its links without m2m signals:
+    refresh the resources that had it once the deletion is done."""
+    field = {Organization: "organizations", Topic: "topics", Audience: "audiences",
+             Region: "regions"}[sender]  # fmt: skip
+    ids = list(Resource.objects.filter(**{field: instance}).values_list("pk", flat=True))
+    if ids:
+        transaction.on_commit(
+            lambda: Resource.objects.filter(pk__in=ids).refresh_derived_fields(), robust=True
+        )

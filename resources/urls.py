@@ -10,7 +10,7 @@ urlpatterns = [
     path("feeds/resources/", SearchFeed(), name="search-feed"),
     path("resources/<slug:slug>/", views.ResourceDetailView.as_view(), name="detail"),
     path("topics/", views.TopicListView.as_view(), name="topics"),
-    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("guides/", views.GuideListView.as_view(), name="guides"),
     path("guides/<slug:slug>/", views.GuideDetailView.as_view(), name="guide"),
 ]

@@ -2,8 +2,10 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
@@ -34,7 +36,20 @@ def public_resources():
 @require_safe
 def resource_list(request):
     """Search and filter the published resources: one URL for every state of the page."""
-    search = Search(request.GET)
+    return render_search(request, request.GET)
+
+
+@require_safe
+def topic_detail(request, slug):
+    """One topic's resources: the search page with that topic chosen."""
+    topic = get_object_or_404(Topic, slug=slug)
+    params = request.GET.copy()
+    params.setlist("topic", [slug])
+    return render_search(request, params, topic=topic)
+
+
+def render_search(request, params, **extra):
+    search = Search(params)
     page = search.page
     facets = search.facets
     labels = {(f.name, c.value): c.label for f in facets for c in f.choices}
@@ -43,10 +58,11 @@ def resource_list(request):
             "name": name,
             "label": ACTIVE_LABELS.get(name, name),
             "value": _active_value_label(name, value, labels),
-            "remove_url": _without(request.GET, name, value),
+            "remove_url": reverse("resources:list") + _without(params, name, value),
         }
         for name, value in search.filterset.active()
     ]
+    clear = reverse("resources:list") + (f"?{urlencode({'q': search.text})}" if search.text else "")
     context = {
         "search": search,
         "form": search.filterset.form,
@@ -55,9 +71,10 @@ def resource_list(request):
         "facets": facets,
         "active_filters": active,
         "ignored": search.filterset.ignored,
-        "clear_url": "?" + urlencode({"q": search.text}) if search.text else "?",
+        "clear_url": clear,
         "sorts": SORTS,
-        "feed_query": _without(request.GET, "page", None)[1:],
+        "feed_query": _without(params, "page", None)[1:],
+        **extra,
     }
     # Malformed parameters are ignored and named on the page; the status says so too.
     status = 400 if search.filterset.ignored else 200
@@ -90,6 +107,8 @@ def _without(params, name: str, value: str | None) -> str:
 
 
 class ResourceDetailView(DetailView):
+    """Everything a practitioner needs to decide whether to open a resource."""
+
     template_name = "resources/resource_detail.html"
     context_object_name = "resource"
 
@@ -98,10 +117,72 @@ class ResourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["related"] = list(
-            self.object.related.published().select_related("series").order_by("-published_at")[:6]
+        resource = self.object
+        follow_ups = list(
+            resource.related.published().select_related("series").order_by("-published_at")[:6]
+        )
+        in_series = []
+        if resource.series_id:
+            in_series = list(
+                Resource.objects.published()
+                .filter(series=resource.series_id)
+                .order_by(F("series_position").asc(nulls_last=True), "filed_on", "pk")
+                .annotate(filed_on=Coalesce("date", TruncDate("starts_at")))
+                .only("title", "slug", "kind", "series_position", "date", "starts_at")[:30]
+            )
+        shown = {resource.pk, *(r.pk for r in follow_ups), *(r.pk for r in in_series)}
+        same_topics = []
+        if resource.topic_ids:
+            same_topics = list(
+                Resource.objects.published()
+                .filter(topic_ids__overlap=resource.topic_ids)
+                .exclude(pk__in=shown)
+                .select_related("series")
+                .order_by("-published_at")[:4]
+            )
+        context.update(
+            follow_ups=follow_ups,
+            in_series=in_series,
+            same_topics=same_topics,
+            json_ld=structured_data(resource, self.request),
         )
         return context
+
+
+def structured_data(resource: Resource, request) -> dict:
+    """schema.org description of a resource: an Event for live sessions, else a LearningResource."""
+    url = request.build_absolute_uri(resource.get_absolute_url())
+    organizations = [
+        {"@type": "Organization", "name": org.name, "url": org.website or None}
+        for org in resource.organizations.all()
+    ]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event" if resource.starts_at else "LearningResource",
+        "name": resource.title,
+        "description": resource.summary,
+        "url": url,
+        "inLanguage": resource.language,
+        "keywords": [topic.name for topic in resource.topics.all()],
+        "isAccessibleForFree": resource.access in {"free", "registration"},
+    }
+    if resource.starts_at:
+        data.update(
+            startDate=resource.starts_at.isoformat(),
+            endDate=resource.ends_at.isoformat() if resource.ends_at else None,
+            eventAttendanceMode="https://schema.org/OnlineEventAttendanceMode",
+            location={"@type": "VirtualLocation", "url": resource.registration_url or url},
+            organizer=organizations or None,
+        )
+    else:
+        data.update(
+            learningResourceType=resource.get_kind_display(),
+            datePublished=resource.date.isoformat() if resource.date else None,
+            publisher=organizations or None,
+            audience=[{"@type": "Audience", "audienceType": a.name}
+                      for a in resource.audiences.all()] or None,
+        )  # fmt: skip
+    return {key: value for key, value in data.items() if value not in (None, [], "")}
 
 
 class TopicListView(ListView):
@@ -119,21 +200,6 @@ class TopicListView(ListView):
             .filter(count__gt=0)
             .order_by("name")
         )
-
-
-class TopicDetailView(ListView):
-    """One topic's published resources."""
-
-    template_name = "resources/topic_detail.html"
-    context_object_name = "resources"
-    paginate_by = PAGE_SIZE
-
-    def get_queryset(self):
-        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return public_resources().filter(topics=self.topic).order_by("-published_at", "-pk")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(topic=self.topic, **kwargs)
 
 
 class GuideListView(ListView):

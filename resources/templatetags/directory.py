@@ -1,0 +1,46 @@
+"""Template helpers for the directory's pages."""
+
+import json
+import zoneinfo
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# Characters that could end a <script> block or start markup, escaped inside JSON.
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data) -> str:
+    """A schema.org JSON-LD block, safe to place in a page whatever the data holds."""
+    text = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+
+
+@register.simple_tag
+def session_time(resource) -> str:
+    """A live session's time in its own time zone, with UTC beside it for everyone else."""
+    if not resource.starts_at:
+        return ""
+    try:
+        zone = zoneinfo.ZoneInfo(resource.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    start = resource.starts_at.astimezone(zone)
+    end = resource.ends_at.astimezone(zone) if resource.ends_at else None
+    utc_start = resource.starts_at.astimezone(zoneinfo.ZoneInfo("UTC"))
+    when = f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M}"
+    if end:
+        same_day = end.date() == start.date()
+        when += f"–{end:%H:%M}" if same_day else f" – {end.day} {end:%B}, {end:%H:%M}"
+    local = f"{when} {start.tzname()}"
+    if zone.key == "UTC":
+        return local
+    return format_html(
+        '{} <span class="meta">({} UTC)</span>',
+        local,
+        f"{utc_start.day} {utc_start:%b}, {utc_start:%H:%M}",
+    )

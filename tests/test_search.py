@@ -1,0 +1,356 @@
+"""The search page as a practitioner uses it: words, filters with counts, sort, pages."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from resources import vocabulary
+from resources.models import Audience, Region, Resource
+
+from .factories import make_organization, make_resource
+
+pytestmark = pytest.mark.django_db
+URL = reverse("resources:list")
+
+
+def titles(response) -> list[str]:
+    return [r.title for r in response.context["resources"]]
+
+
+def facet(response, name) -> dict[str, tuple[int, bool]]:
+    for f in response.context["facets"]:
+        if f.name == name:
+            return {c.value: (c.count, c.selected) for c in f.choices}
+    return {}
+
+
+@pytest.fixture
+def library():
+    """A small, varied set of published resources, and one of every unpublished status."""
+    cvt = make_organization(name="Center for Victims of Torture", acronym="CVT", slug="cvt")
+    irct = make_organization(
+        name="International Rehabilitation Council for Torture Victims", acronym="IRCT",
+        slug="irct",
+    )  # fmt: skip
+    clinicians = Audience.objects.get(slug="clinicians")
+    interpreters = Audience.objects.get(slug="interpreters")
+    mexico = Region.objects.create(name="Mexico", slug="mexico", code="MX")
+    day = dt.date(2024, 5, 1)
+    resources = {
+        "protocol": make_resource(
+            title="The Istanbul Protocol explained", kind=Resource.Kind.VIDEO,
+            summary="Documenting torture for courts.", topics=["Istanbul Protocol"],
+            organizations=[irct], date=day, language="en",
+        ),
+        "children": make_resource(
+            title="Identifying the torture of children", kind=Resource.Kind.ON_DEMAND_TRAINING,
+            summary="A four-part training for paediatric clinicians.",
+            topics=["Children", "Istanbul Protocol"], organizations=[cvt],
+            date=day.replace(year=2022), access=Resource.Access.REGISTRATION, ce_credit=True,
+        ),
+        "group": make_resource(
+            title="Group work with survivors", kind=Resource.Kind.WEBINAR,
+            summary="Engaging communities through group therapy.", topics=["Group work"],
+            organizations=[cvt], date=day.replace(year=2017),
+            recording_url="https://example.org/recording",
+        ),
+        "interpreting": make_resource(
+            title="Working with interpreters", kind=Resource.Kind.GUIDE,
+            summary="Briefing and debriefing interpreters in therapy.",
+            description="How interpreters and clinicians work together in trauma therapy.",
+            topics=["Interpreting"], organizations=[cvt, irct], date=day.replace(year=2020),
+            language="fr",
+        ),
+        "upcoming": make_resource(
+            title="Live e-consultation on safety planning", kind=Resource.Kind.E_CONSULTATION,
+            summary="Bring your questions about client safety.", topics=["Safety"],
+            organizations=[cvt], starts_at=timezone.now() + dt.timedelta(days=10),
+            timezone="America/Chicago",
+        ),
+    }  # fmt: skip
+    resources["children"].audiences.set([clinicians])
+    resources["interpreting"].audiences.set([clinicians, interpreters])
+    resources["protocol"].regions.set([mexico])
+    for status in Resource.Status:
+        if status != Resource.Status.PUBLISHED:
+            make_resource(
+                title=f"Unpublished Istanbul Protocol {status}", status=status,
+                topics=["Istanbul Protocol", "Children"], organizations=[cvt],
+            )  # fmt: skip
+    vocabulary.refresh()
+    return resources
+
+
+# --- Words ---------------------------------------------------------------------------------------
+
+
+def test_no_words_lists_every_published_resource_newest_first(client, library):
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert response.context["search"].total == 5
+    assert titles(response)[0] == "Live e-consultation on safety planning"
+    assert "Unpublished" not in response.text
+
+
+@pytest.mark.parametrize(
+    "q,expected",
+    [
+        ("interpreters", {"Working with interpreters"}),
+        ('"torture of children"', {"Identifying the torture of children"}),
+        ("istanbul -children", {"The Istanbul Protocol explained"}),
+        (
+            "group OR safety",
+            {"Group work with survivors", "Live e-consultation on safety planning"},
+        ),
+        ("CVT interpreters", {"Working with interpreters"}),  # organisation acronyms count
+    ],
+)
+def test_search_syntax(client, library, q, expected):
+    assert set(titles(client.get(URL, {"q": q}))) == expected
+
+
+def test_a_title_match_ranks_above_a_description_match(client, library):
+    assert titles(client.get(URL, {"q": "clinicians"}))[:2] == [
+        "Identifying the torture of children",  # in the summary (B)
+        "Working with interpreters",  # in the description (C)
+    ]
+    assert titles(client.get(URL, {"q": "interpreters therapy"}))[0] == "Working with interpreters"
+
+
+def test_the_last_word_matches_as_a_prefix(client, library):
+    assert set(titles(client.get(URL, {"q": "istan"}))) == {
+        "The Istanbul Protocol explained",
+        "Identifying the torture of children",
+    }
+    assert titles(client.get(URL, {"q": "documenting istan"})) == [
+        "The Istanbul Protocol explained"
+    ]
+    # Not inside an unfinished phrase, and never for excluded words.
+    assert titles(client.get(URL, {"q": '"istan'})) == []
+
+
+def test_matches_are_highlighted_and_typed_markup_is_escaped(client, library):
+    make_resource(
+        title="<script>alert('x')</script> Interpreters in court",
+        summary="<b>bold</b> claims about interpreters",
+    )
+
+    response = client.get(URL, {"q": "interpreters"})
+
+    assert "<mark>interpreters</mark>" in response.text
+    assert "<script>alert" not in response.text
+    assert "&lt;script&gt;alert" in response.text
+    assert "&lt;b&gt;bold&lt;/b&gt;" in response.text
+
+
+def test_a_misspelt_query_suggests_the_indexed_spelling(client, library):
+    response = client.get(URL, {"q": "istambul protocol"})
+
+    assert response.context["search"].total == 0
+    assert response.context["search"].suggestion == "istanbul protocol"
+    assert "Did you mean" in response.text
+    assert "q=istanbul+protocol" in response.text
+
+
+def test_no_suggestion_when_the_query_finds_plenty(client, library):
+    response = client.get(URL, {"q": "istanbul"})
+    assert response.context["search"].suggestion is None
+
+
+def test_the_suggestion_never_uses_unpublished_words(client, library):
+    make_resource(title="Zygomatic fractures", status=Resource.Status.PENDING)
+    vocabulary.refresh()
+
+    assert client.get(URL, {"q": "zygomatik"}).context["search"].suggestion is None
+
+
+def test_empty_results_explain_themselves_and_offer_ways_out(client, library):
+    response = client.get(URL, {"q": "istanbul", "kind": "podcast"})
+
+    assert response.context["search"].total == 0
+    assert "No resources match" in response.text
+    assert "Remove a filter" in response.text
+    assert reverse("resources:topics") in response.text
+
+
+# --- Filters and their counts --------------------------------------------------------------------
+
+
+def test_kind_facet_counts_every_type_and_ticking_two_widens(client, library):
+    response = client.get(URL)
+    assert facet(response, "kind")["video"] == (1, False)
+    assert facet(response, "kind")["webinar"] == (1, False)
+
+    response = client.get(URL, {"kind": ["video", "webinar"]})
+
+    assert set(titles(response)) == {"The Istanbul Protocol explained", "Group work with survivors"}
+    # Counts within a facet ignore that facet's own choice, so other types still show theirs.
+    assert facet(response, "kind")["guide"] == (1, False)
+    assert facet(response, "kind")["video"] == (1, True)
+
+
+def test_topic_filter_any_or_all(client, library):
+    any_ = client.get(URL, {"topic": ["istanbul-protocol", "children"]})
+    all_ = client.get(URL, {"topic": ["istanbul-protocol", "children"], "topic_mode": "all"})
+
+    assert set(titles(any_)) == {
+        "The Istanbul Protocol explained",
+        "Identifying the torture of children",
+    }
+    assert titles(all_) == ["Identifying the torture of children"]
+    assert facet(any_, "topic")["istanbul-protocol"] == (2, True)
+
+
+def test_counts_of_one_facet_follow_the_other_filters(client, library):
+    response = client.get(URL, {"organization": "irct"})
+
+    assert facet(response, "topic") == {
+        "istanbul-protocol": (1, False),
+        "interpreting": (1, False),
+    }
+    assert facet(response, "organization")["cvt"] == (4, False)
+    assert facet(response, "organization")["irct"] == (2, True)
+
+
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({"audience": "interpreters"}, {"Working with interpreters"}),
+        ({"language": "fr"}, {"Working with interpreters"}),
+        ({"organization": "irct"},
+         {"The Istanbul Protocol explained", "Working with interpreters"}),
+        ({"region": "mexico"}, {"The Istanbul Protocol explained"}),
+        ({"year": "2022"}, {"Identifying the torture of children"}),
+        ({"date_from": "2020-01-01", "date_to": "2022-12-31"},
+         {"Working with interpreters", "Identifying the torture of children"}),
+        ({"access": "registration"}, {"Identifying the torture of children"}),
+        ({"upcoming": "true"}, {"Live e-consultation on safety planning"}),
+        ({"has": "recording"}, {"Group work with survivors"}),
+        ({"q": "torture", "kind": "video", "organization": "irct", "year": "2024"},
+         {"The Istanbul Protocol explained"}),
+    ],
+)  # fmt: skip
+def test_each_filter(client, library, params, expected):
+    response = client.get(URL, params)
+
+    assert response.status_code == 200
+    assert set(titles(response)) == expected
+    assert response.context["search"].total == len(expected)
+
+
+def test_has_file_filter(client, library, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    library["group"].files.create(
+        file=SimpleUploadedFile("slides.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\n")
+    )
+
+    response = client.get(URL, {"has": "file"})
+
+    assert titles(response) == ["Group work with survivors"]
+    assert facet(client.get(URL), "has")["file"] == (1, False)
+
+
+def test_active_filters_are_listed_with_one_click_removal(client, library):
+    response = client.get(URL, {"q": "torture", "kind": ["video", "webinar"], "page": "1"})
+
+    active = response.context["active_filters"]
+    assert [(f["label"], f["value"]) for f in active] == [("Type", "Video"), ("Type", "Webinar")]
+    assert active[0]["remove_url"] == "/resources/?q=torture&kind=webinar"
+    assert 'href="/resources/?q=torture"' in response.text  # clear all keeps the words
+
+
+# --- Sort and pages ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sort,first",
+    [
+        ("newest", "Live e-consultation on safety planning"),
+        ("oldest", "Group work with survivors"),
+        ("title", "Group work with survivors"),
+    ],
+)
+def test_sort(client, library, sort, first):
+    assert titles(client.get(URL, {"sort": sort}))[0] == first
+
+
+def test_pagination_keeps_every_other_parameter(client, library):
+    for i in range(25):
+        make_resource(title=f"Extra webinar {i}", kind=Resource.Kind.WEBINAR)
+
+    response = client.get(URL, {"kind": "webinar", "sort": "title"})
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', response.text).group(1)
+
+    assert next_link.replace("&amp;", "&") == "?kind=webinar&sort=title&page=2"
+    second = client.get(URL + next_link.replace("&amp;", "&"))
+    assert len(titles(second)) == 6
+    assert second.context["search"].total == 26
+
+
+# --- Robustness and speed ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "abc"},
+        {"page": "99999"},
+        {"page": "-1"},
+        {"sort": "drop table"},
+        {"kind": "nonsense"},
+        {"topic": "../../etc"},
+        {"year": "99999"},
+        {"date_from": "not-a-date"},
+        {"q": "x" * 5000},
+        {"q": "!!! & | <-> :* ' \" ("},
+        {"q": "\x00\x01"},
+        {"topic_mode": "sideways"},
+        {"upcoming": "maybe"},
+        {"q": "-"},
+    ],
+)
+def test_malformed_parameters_never_give_a_500(client, library, params):
+    response = client.get(URL, params)
+
+    assert response.status_code in {200, 400}
+    assert "Resources" in response.text
+
+
+def test_a_malformed_date_is_named_and_ignored(client, library):
+    response = client.get(URL, {"date_from": "yesterday"})
+
+    assert response.status_code == 400
+    assert "could not be understood" in response.text
+    assert response.context["search"].total == 5
+
+
+def test_the_search_page_runs_a_constant_number_of_queries(
+    client, library, django_assert_max_num_queries
+):
+    params = {"q": "torture", "kind": ["video", "webinar"], "topic": "children", "sort": "newest"}
+    with django_assert_max_num_queries(4):
+        client.get(URL, params)
+    for i in range(30):
+        make_resource(title=f"Torture webinar {i}", kind=Resource.Kind.WEBINAR, topics=["Children"],
+                      organizations=[make_organization()])  # fmt: skip
+    with django_assert_max_num_queries(4):
+        response = client.get(URL, params)
+    assert response.context["search"].total == 30
+
+
+def test_the_search_feed_returns_what_the_page_shows(client, library):
+    params = {"q": "torture", "organization": "cvt"}
+    page = client.get(URL, params)
+    feed = client.get(reverse("resources:search-feed"), params)
+
+    assert feed.status_code == 200
+    assert feed["Content-Type"].startswith("application/rss+xml")
+    for title in titles(page):
+        assert title in feed.text
+    assert "Unpublished" not in feed.text
