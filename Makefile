@@ -49,6 +49,9 @@ run: install  ## Set up everything and serve the site on http://127.0.0.1:$(PORT
 test: install  ## Run the whole test suite (needs nothing else)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+bench: install  ## Time the search page with 10,000 and 100,000 resources (takes a few minutes)
+	$(BIN)/python bench/run.py
+
 lint: install  ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

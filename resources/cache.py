@@ -9,9 +9,12 @@ process, without anyone having to find and delete the entries.
 import hashlib
 import json
 import time
+from functools import wraps
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
+from django.http import HttpResponse
 
 VERSION_KEY = "resources:content-version"
 
@@ -40,3 +43,25 @@ def search_key(*parts) -> str:
 
 def search_cache():
     return caches["search"]
+
+
+def cache_rendered_page(view):
+    """Keep the rendered page of an anonymous GET under its full URL and the content version,
+    in the shared cache: a search that any process has answered costs two small queries."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.SEARCH_PAGE_CACHE_SECONDS
+        if not seconds or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        key = search_key("page", content_version(), request.get_full_path())
+        cached = caches["default"].get(key)
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.cookies:
+            caches["default"].set(key, (response.content, response["Content-Type"]), seconds)
+        return response
+
+    return wrapper

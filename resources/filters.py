@@ -13,7 +13,7 @@ import re
 import django_filters
 from django import forms
 from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.db.models.functions import Coalesce, ExtractYear, TruncDate
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,11 +64,6 @@ class ValuesFilter(django_filters.Filter):
 
 def choice_values(choices) -> set[str]:
     return {str(value) for value, _label in choices}
-
-
-def resource_date():
-    """The date a resource is filed under: its own date, else its session's, else publication."""
-    return Coalesce("date", TruncDate("starts_at"), TruncDate("published_at"))
 
 
 class ResourceFilterSet(django_filters.FilterSet):
@@ -161,11 +156,15 @@ class ResourceFilterSet(django_filters.FilterSet):
                 else:
                     found[name] = Q(**{f"{array}__overlap": _array(ids)})
         if data.get("year"):
-            found["year"] = Q(filed_year__in=data["year"])
+            # Date ranges, not EXTRACT(YEAR ...), so that the sort_date index can serve them.
+            years = Q()
+            for year in data["year"]:
+                years |= Q(sort_date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+            found["year"] = years
         if data.get("date_from"):
-            found["date_from"] = Q(filed_on__gte=data["date_from"])
+            found["date_from"] = Q(sort_date__gte=data["date_from"])
         if data.get("date_to"):
-            found["date_to"] = Q(filed_on__lte=data["date_to"])
+            found["date_to"] = Q(sort_date__lte=data["date_to"])
         if data.get("upcoming"):
             now = timezone.now()
             found["upcoming"] = Q(ends_at__gte=now) | Q(ends_at=None, starts_at__gte=now)
@@ -206,8 +205,7 @@ def _array(subquery):
 
 
 def annotate_dates(queryset):
-    date = resource_date()
-    return queryset.annotate(filed_on=date, filed_year=ExtractYear(date))
+    return queryset.annotate(filed_year=ExtractYear("sort_date"))
 
 
 def flag(condition: Q) -> ExpressionWrapper:

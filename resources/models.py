@@ -17,8 +17,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Exists, F, Func, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -339,6 +339,17 @@ class Resource(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # The date a resource is filed and sorted under: its own, else its session's, else the day
+    # it was published (UTC). Kept by the database, indexed for "newest first".
+    sort_date = models.GeneratedField(
+        expression=Coalesce(
+            "date",
+            Cast(Func(Value("UTC"), F("starts_at"), function="timezone"), models.DateField()),
+            Cast(Func(Value("UTC"), F("published_at"), function="timezone"), models.DateField()),
+        ),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
     # Unstemmed words of title and summary, for prefix matching ("istan" finds "Istanbul").
     search_vector_simple = models.GeneratedField(
         expression=SearchVector("title", "summary", "topic_names", config="simple"),
@@ -356,6 +367,12 @@ class Resource(models.Model):
             models.Index(fields=["status", "-published_at"], name="resource_status_published"),
             models.Index(fields=["starts_at"], name="resource_starts_at"),
             models.Index(fields=["kind"], name="resource_kind"),
+            models.Index(
+                F("sort_date").desc(),
+                F("id").desc(),
+                condition=models.Q(status="published"),
+                name="resource_published_sort_date",
+            ),
             GinIndex(fields=["topic_ids"], name="resource_topic_ids_gin"),
             GinIndex(fields=["organization_ids"], name="resource_organization_ids_gin"),
         ]

@@ -142,8 +142,8 @@ class Search:
             queryset = queryset.annotate(rank=rank)
         order = {
             "relevance": ["-rank", "-published_at", "-pk"],
-            "newest": ["-filed_on", "-pk"],
-            "oldest": ["filed_on", "pk"],
+            "newest": ["-sort_date", "-pk"],
+            "oldest": ["sort_date", "pk"],
             "title": [Lower("title"), "pk"],
         }[self.sort]
         return queryset.order_by(*order)

@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Prefetch, Q
-from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -11,6 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from organizations.models import Organization
 
+from .cache import cache_rendered_page
 from .filters import SORTS
 from .models import Guide, GuideItem, Resource, Topic
 from .search import Search
@@ -34,12 +34,14 @@ def public_resources():
 
 
 @require_safe
+@cache_rendered_page
 def resource_list(request):
     """Search and filter the published resources: one URL for every state of the page."""
     return render_search(request, request.GET)
 
 
 @require_safe
+@cache_rendered_page
 def topic_detail(request, slug):
     """One topic's resources: the search page with that topic chosen."""
     topic = get_object_or_404(Topic, slug=slug)
@@ -126,8 +128,7 @@ class ResourceDetailView(DetailView):
             in_series = list(
                 Resource.objects.published()
                 .filter(series=resource.series_id)
-                .order_by(F("series_position").asc(nulls_last=True), "filed_on", "pk")
-                .annotate(filed_on=Coalesce("date", TruncDate("starts_at")))
+                .order_by(F("series_position").asc(nulls_last=True), "sort_date", "pk")
                 .only("title", "slug", "kind", "series_position", "date", "starts_at")[:30]
             )
         shown = {resource.pk, *(r.pk for r in follow_ups), *(r.pk for r in in_series)}

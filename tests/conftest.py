@@ -39,3 +39,10 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_rendered_page_cache(settings):
+    """Tests read each response's context, which a cached page does not have; the page cache has
+    tests of its own."""
+    settings.SEARCH_PAGE_CACHE_SECONDS = 0

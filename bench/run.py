@@ -1,0 +1,195 @@
+"""`make bench`: the search page's speed with 10,000 and 100,000 published resources.
+
+For each size it fills a separate database (``healtorture_bench`` on the embedded server, or the
+one DATABASE_URL names) with the demo content plus synthetic resources, serves it with gunicorn,
+and reports for a fixed set of searches the server time (median and p95, from the
+``Server-Timing`` header) with the result caches off ("uncached": every request computes the
+search) and on ("cached": what repeat searches cost), then the requests per second that a second
+process gets under concurrent load, next to ``/healthz`` in the same run.
+
+Environment: BENCH_SIZES (default "10000,100000"), BENCH_SECONDS (load duration, default 10),
+BENCH_CONCURRENCY (default 8), BENCH_REPEAT (requests per query, default 20), WORKERS (3).
+"""
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+QUERIES = {
+    "common word": "q=torture",
+    "rare word": "q=photovoice",
+    "phrase": "q=%22istanbul+protocol%22",
+    "prefix": "q=rehab",
+    "filters only": "kind=webinar&language=en&access=free",
+    "words + 3 filters": "q=survivors&kind=webinar&topic=mental-health&language=en",
+}
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "10000,100000").split(",") if n]
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+WORKERS = os.environ.get("WORKERS", "3")
+
+ENV = {
+    **os.environ,
+    "HEALTORTURE_DATABASE_NAME": "healtorture_bench",
+    "DJANGO_LOG_LEVEL": "WARNING",
+}
+
+
+def manage(*args, env=None):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE, env=env or ENV, check=True)
+
+
+def synthetic_count() -> int:
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c",
+         "from resources.models import Resource; "
+         "print(Resource.objects.filter(slug__startswith='synthetic-').count())"],
+        cwd=BASE, env=ENV, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving the bench database, with the result caches on or off."""
+
+    def __init__(self, cached: bool):
+        self.port = free_port()
+        env = {**ENV, "HEALTORTURE_SEARCH_CACHE": "1" if cached else "0",
+               "HEALTORTURE_SEARCH_PAGE_CACHE": "600" if cached else "0"}  # fmt: skip
+        self.process = subprocess.Popen(
+            [str(Path(PYTHON).parent / "gunicorn"), "healtorture.wsgi", "--bind",
+             f"127.0.0.1:{self.port}", "--workers", WORKERS, "--log-level", "warning"],
+            cwd=BASE, env=env,
+        )  # fmt: skip
+        self.url = f"http://127.0.0.1:{self.port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=2).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def server_times(url: str, repeat: int) -> tuple[list[float], int]:
+    times, total = [], 0
+    for _ in range(repeat):
+        with urllib.request.urlopen(url, timeout=60) as response:
+            body = response.read()
+            times.append(float(response.headers["Server-Timing"].split("dur=")[1]))
+        marker = b'class="result-count">'
+        if marker in body:
+            total = int(body.split(marker)[1].split(b" ")[0])
+    return times, total
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+
+
+def load(urls: list[str]) -> dict:
+    out = subprocess.run(
+        [PYTHON, str(BASE / "bench" / "load.py"), "--seconds", str(SECONDS),
+         "--concurrency", str(CONCURRENCY), *urls],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(out.stdout)
+
+
+def prepare(size: int) -> None:
+    manage("migrate", "--no-input", "-v", "0")
+    manage("createcachetable")
+    manage("load_demo", "-v", "0")
+    have = synthetic_count()
+    if have > size:
+        manage("generate_resources", "--replace", "--resources", str(size))
+    elif have < size:
+        manage("generate_resources", "--resources", str(size - have), "--seed", str(have + 1))
+    subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c",
+         "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"],
+        cwd=BASE, env=ENV, check=True,
+    )  # fmt: skip
+
+
+def bench_size(size: int) -> dict:
+    print(f"\n== {size:,} synthetic resources (plus the demo content) ==", flush=True)
+    prepare(size)
+    report = {"size": size, "queries": {}}
+    for cached in (False, True):
+        server = Server(cached)
+        try:
+            label = "cached" if cached else "uncached"
+            for name, query in QUERIES.items():
+                url = f"{server.url}/resources/?{query}"
+                server_times(url, 1)  # warm this worker's connection and (if on) its cache
+                times, total = server_times(url, REPEAT if cached else max(5, REPEAT // 4))
+                row = report["queries"].setdefault(name, {"results": total})
+                row[label] = {"median_ms": round(statistics.median(times), 1),
+                              "p95_ms": round(p95(times), 1)}  # fmt: skip
+            if cached:
+                search_urls = [f"{server.url}/resources/?{q}" for q in QUERIES.values()]
+                report["load_search"] = load(search_urls)
+                report["load_healthz"] = load([f"{server.url}/healthz"])
+            else:
+                report["load_search_uncached"] = load(
+                    [f"{server.url}/resources/?{q}" for q in QUERIES.values()]
+                )
+        finally:
+            server.stop()
+    print_report(report)
+    return report
+
+
+def print_report(report: dict) -> None:
+    print(f"\nSearch page server time, {report['size']:,} synthetic resources "
+          f"(ms; uncached = every request computes the search)")  # fmt: skip
+    print(f"{'query':<20}{'results':>9}{'uncached p50':>14}{'p95':>8}{'cached p50':>12}{'p95':>8}")
+    for name, row in report["queries"].items():
+        print(
+            f"{name:<20}{row['results']:>9}{row['uncached']['median_ms']:>14}"
+            f"{row['uncached']['p95_ms']:>8}{row['cached']['median_ms']:>12}{row['cached']['p95_ms']:>8}"
+        )
+    print(f"\nConcurrent load from a second process ({CONCURRENCY} connections, {SECONDS:.0f} s, "
+          f"{WORKERS} gunicorn workers):")  # fmt: skip
+    for name, key in [("search, uncached", "load_search_uncached"),
+                      ("search, cached", "load_search"), ("/healthz", "load_healthz")]:  # fmt: skip
+        r = report[key]
+        print(
+            f"  {name:<18} {r['rps']:>8} req/s  errors {r['errors']}  "
+            f"p50 {r['p50_ms']} ms  p95 {r['p95_ms']} ms  ({r['requests']} requests)"
+        )
+    ratio = report["load_search"]["rps"] / report["load_healthz"]["rps"]
+    print(f"  cached search / healthz throughput: {ratio:.2f}")
+
+
+def main():
+    manage("collectstatic", "--no-input", "-v", "0")
+    reports = [bench_size(size) for size in SIZES]
+    out = BASE / "var" / "bench.json"
+    out.write_text(json.dumps(reports, indent=2))
+    print(f"\nFigures saved in {out.relative_to(BASE)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""Response headers that make repeat visits cheap and server time visible."""
+
+import time
+
+from django.conf import settings
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+# Paths never cached by browsers or proxies, whoever asks.
+PRIVATE_PREFIXES = ("/admin/", "/share/", "/contact/")
+
+
+class CacheHeadersMiddleware:
+    """Pages an anonymous visitor sees may be kept for ``PUBLIC_PAGE_MAX_AGE`` seconds by
+    browsers and shared caches; ConditionalGetMiddleware adds an ETag, so that after that a
+    repeat visit costs a 304 instead of the page. Anything personal (a session, a CSRF cookie, a
+    staff user) is marked private."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control") or request.method not in {"GET", "HEAD"}:
+            return response
+        personal = (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or response.cookies
+            or request.path.startswith(PRIVATE_PREFIXES)
+        )
+        if personal or response.status_code != 200:
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+class ServerTimingMiddleware:
+    """``Server-Timing: app;dur=…`` on every response: how long the application took, in ms,
+    for `make bench` and for anyone looking at a slow page in their browser's tools."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
