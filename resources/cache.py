@@ -25,15 +25,31 @@ def content_version() -> int:
     if version is None:
         shared.add(VERSION_KEY, time.time_ns(), None)
         version = shared.get(VERSION_KEY)
+    connection._content_version_read = True
     return version
 
 
 def content_changed() -> None:
     """Mark cached searches stale now, and again when the current transaction commits (so that a
-    search run between the two cannot keep what it saw before the commit)."""
+    search run between the two cannot keep what it saw before the commit).
+
+    A transaction that changes many rows sets a new version once, not once per row, unless a
+    search read the version in between (and may have cached what it saw)."""
+    if not connection.in_atomic_block:
+        _new_version()
+        return
+    transaction_id = id(connection.atomic_blocks[0])
+    if getattr(connection, "_content_changed_in", None) != transaction_id:
+        connection._content_changed_in = transaction_id
+        transaction.on_commit(_new_version)
+    elif not getattr(connection, "_content_version_read", True):
+        return
+    _new_version()
+
+
+def _new_version() -> None:
     caches["default"].set(VERSION_KEY, time.time_ns(), None)
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: caches["default"].set(VERSION_KEY, time.time_ns(), None))
+    connection._content_version_read = False
 
 
 def search_key(*parts) -> str:

@@ -75,3 +75,18 @@ def test_staff_never_get_a_cached_page(admin_client, settings):
     admin_client.get(URL)
 
     assert admin_client.get(URL).context is not None  # rendered afresh
+
+
+def test_a_bulk_change_renews_the_content_version_once_not_per_row():
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(20):
+        make_resource(title=f"Old {i}")
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        Resource.objects.filter(title__startswith="Old").delete()
+
+    writes = [q["sql"] for q in queries if "healtorture_cache" in q["sql"]
+              and q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]  # fmt: skip
+    assert len(writes) <= 2
