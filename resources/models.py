@@ -28,6 +28,8 @@ from taggit.models import TagBase, TaggedItemBase
 
 from healtorture.text import render_markdown
 
+from . import links
+
 # Languages a resource can be in: ISO 639-1 codes, most used in the treatment movement first.
 LANGUAGES = [
     ("en", _("English")),
@@ -316,6 +318,10 @@ class Resource(models.Model):
         related_name="+",
     )
 
+    # Comparable forms of the link and title, for spotting duplicates (see resources/links.py).
+    url_key = models.CharField(max_length=1000, blank=True, editable=False, db_index=True)
+    title_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+
     # Copies of related names, kept by signals, so that the search column can read them: a
     # generated column sees only its own row.
     topic_names = models.TextField(blank=True, editable=False)
@@ -394,6 +400,10 @@ class Resource(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
+        self.url_key = links.url_key(self.url)
+        self.title_key = links.title_key(self.title)[:300]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "url_key", "title_key"}
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)

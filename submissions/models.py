@@ -59,3 +59,68 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.resource.title} (from {self.name or 'anonymous'})"
+
+
+class DecisionRecord(models.Model):
+    """One moderation decision on a submission: who, when, what and why. Never edited."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="history")
+    decision = models.CharField(max_length=10, choices=Submission.Decision.choices)
+    reason = models.TextField(blank=True)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} by {self.moderator} on {self.decided_at:%Y-%m-%d}"
+
+
+class ContactMessage(models.Model):
+    """A question to the team from the "Ask an expert" page."""
+
+    name = models.CharField(_("your name"), max_length=200)
+    email = models.EmailField(_("your e-mail"))
+    organization = models.CharField(_("your organisation"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    message = models.TextField(_("your question"), max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered = models.BooleanField(default=False)
+    notes = models.TextField(blank=True, help_text=_("For the team only."))
+
+    class Meta:
+        ordering = ["answered", "-created_at"]
+
+    def __str__(self):
+        return f"{self.subject} (from {self.name})"
+
+
+class OutboxMessage(models.Model):
+    """An e-mail to send. Stored first, sent after the request's data is saved, and retried by
+    ``manage.py send_outbox`` when sending fails, so that a mail server being down never loses a
+    submission or shows a visitor an error."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+        GAVE_UP = "gave-up", _("Gave up")
+
+    to = models.JSONField(default=list)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status")]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"
