@@ -3,6 +3,8 @@
 import time
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 # Paths never cached by browsers or proxies, whoever asks.
@@ -47,3 +49,21 @@ class ServerTimingMiddleware:
         response = self.get_response(request)
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse, before reading it, a request body larger than any form here accepts (413)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+            body = render_to_string("413.html", {"limit_mb": limit}, request=None)
+            return HttpResponse(body, status=413)
+        return self.get_response(request)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "django_filters",
+    "django_ratelimit",
     "healtorture",
     "resources",
     "organizations",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "healtorture.middleware.ServerTimingMiddleware",
+    "healtorture.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "healtorture.urls"
@@ -144,7 +147,7 @@ if os.environ.get("REDIS_URL"):  # needs the `redis` package: pip install redis
     }
 else:
     SHARED_CACHE = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "healtorture.cache_backends.AtomicDatabaseCache",
         "LOCATION": "healtorture_cache",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
@@ -190,9 +193,23 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Largest file a moderator or submitter may attach to a resource.
+# Largest file a moderator or submitter may attach to a resource; a request body may be 1 MB more.
 MAX_UPLOAD_BYTES = int(os.environ.get("HEALTORTURE_MAX_UPLOAD_MB", "20")) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024
+# Form fields (not files): generous for any real text, refused above this with a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+
+# --- Abuse protection on the public forms ---------------------------------------------------------
+# django-ratelimit counts in the shared cache (exact across workers: see cache_backends.py).
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "submissions.views.rate_limited"
+SHARE_RATE = os.environ.get("HEALTORTURE_SHARE_RATE", "10/h")
+CONTACT_RATE = os.environ.get("HEALTORTURE_CONTACT_RATE", "10/h")
+# A form sent back faster than a person could fill it in is refused.
+FORM_MIN_SECONDS = int(os.environ.get("HEALTORTURE_FORM_MIN_SECONDS", "3"))
+# Our increment is atomic (cache_backends.py); the library only knows backends by name.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # --- E-mail --------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -206,6 +223,8 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "HealTorture <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's public address, for links in e-mails.
+SITE_URL = os.environ.get("HEALTORTURE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Who is told about new submissions and contact messages.
 MODERATOR_EMAILS = env_list("HEALTORTURE_MODERATOR_EMAILS")
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("resources.urls")),
     path("organizations/", include("organizations.urls")),
+    path("", include("submissions.urls")),
     path("admin/", admin.site.urls),
 ]
 

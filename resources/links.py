@@ -35,7 +35,11 @@ def url_key(url: str) -> str:
 
 
 def title_key(title: str) -> str:
-    """Lower-case words without accents or punctuation: "Group Work – Part 1!" → "group work part 1"."""
+    """Lower-case words without accents or punctuation.
+
+    >>> title_key("Group Work - Part 1: Réfugiés!")
+    'group work part 1 refugies'
+    """
     text = unicodedata.normalize("NFKD", title or "")
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return " ".join(re.findall(r"[^\W_]+", text))

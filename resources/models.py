@@ -478,6 +478,13 @@ class ResourceFile(models.Model):
             self.content_type = sniff_content_type(self.file)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("resources:file", kwargs={"pk": self.pk, "name": self.download_name})
+
+    @property
+    def download_name(self) -> str:
+        return PurePosixPath(self.file.name).name
+
     @property
     def label(self) -> str:
         from healtorture.files import type_label

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Prefetch, Q
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -12,7 +13,7 @@ from organizations.models import Organization
 
 from .cache import cache_rendered_page
 from .filters import SORTS
-from .models import Guide, GuideItem, Resource, Topic
+from .models import Guide, GuideItem, Resource, ResourceFile, Topic
 from .search import Search
 
 PAGE_SIZE = 20
@@ -226,3 +227,23 @@ class GuideDetailView(DetailView):
             Prefetch("key_organizations", queryset=Organization.objects.published()),
             "audiences",
         )
+
+
+@require_safe
+def resource_file(request, pk, name):
+    """A published resource's file, as a download. Files of pending, draft or rejected resources
+    are never served: uploads are not reachable by their storage path at all."""
+    attached = get_object_or_404(
+        ResourceFile.objects.select_related("resource").filter(
+            resource__in=Resource.objects.published()
+        ),
+        pk=pk,
+    )
+    response = FileResponse(
+        attached.file.open("rb"),
+        as_attachment=True,
+        filename=attached.download_name,
+        content_type=attached.content_type or "application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

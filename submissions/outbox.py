@@ -27,7 +27,9 @@ def queue(to: list[str] | str, subject: str, template: str, context: dict) -> Ou
     message = OutboxMessage.objects.create(
         to=recipients,
         subject=" ".join(subject.split())[:300],
-        body=render_to_string(template, {"site_name": "HealTorture", **context}),
+        body=render_to_string(
+            template, {"site_name": "HealTorture", "site_url": settings.SITE_URL, **context}
+        ),
     )
     transaction.on_commit(lambda: send(message))
     return message

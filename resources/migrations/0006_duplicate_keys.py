@@ -14,20 +14,19 @@ def fill_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resources', '0005_sort_date'),
+        ("resources", "0005_sort_date"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='resource',
-            name='title_key',
+            model_name="resource",
+            name="title_key",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=300),
         ),
         migrations.AddField(
-            model_name='resource',
-            name='url_key',
+            model_name="resource",
+            name="url_key",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=1000),
         ),
         migrations.RunPython(fill_keys, migrations.RunPython.noop),

@@ -1,0 +1,246 @@
+"""The public forms: "Share a resource" and "Ask an expert".
+
+Both carry the same protections: a honeypot field people never see, a signed timestamp that
+refuses forms sent back faster than a person could fill them in, length limits on every field,
+and control characters removed from everything typed. (The per-address rate limit is on the
+views; CSRF on every POST is Django's.)
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext_lazy as _
+
+from healtorture.files import sniff_content_type, type_label
+from resources.models import LANGUAGES, Audience, Resource, Topic
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# What may be uploaded, judged by content: documents and slides.
+ALLOWED_FILE_TYPES = {
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.presentation",
+}
+COMMON_TIMEZONES = sorted(
+    zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/")
+)
+TIMESTAMP_SALT = "submissions.form-started"
+
+
+class ProtectedForm(forms.Form):
+    """Honeypot, minimum fill time and clean text for a public form."""
+
+    # Named to attract bots; hidden from people and from assistive technology.
+    website = forms.CharField(required=False, label=_("Leave this empty"), max_length=200)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    abuse_error: str | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["started"].initial = signing.dumps(time.time(), salt=TIMESTAMP_SALT)
+        else:  # keep the first timestamp on a form shown again with errors
+            self.fields["started"].initial = self.data.get("started")
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str):
+                cleaned[name] = CONTROL_CHARS.sub("", value)
+        if cleaned.get("website"):
+            self.abuse_error = "This form could not be accepted."
+        else:
+            try:
+                started = signing.loads(
+                    self.data.get("started", ""), salt=TIMESTAMP_SALT, max_age=24 * 3600
+                )
+            except signing.BadSignature:
+                self.abuse_error = (
+                    "This form has expired or was changed. Please check what you wrote and send "
+                    "it again."
+                )
+                self.fields["started"].initial = signing.dumps(time.time(), salt=TIMESTAMP_SALT)
+            else:
+                if time.time() - float(started) < settings.FORM_MIN_SECONDS:
+                    self.abuse_error = (
+                        "That was quicker than a person can fill in this form. Please check "
+                        "what you wrote and send it again."
+                    )
+        if self.abuse_error:
+            raise forms.ValidationError(self.abuse_error, code="abuse")
+        return cleaned
+
+
+class ShareResourceForm(ProtectedForm):
+    """Everything a submitter can tell us without knowing our vocabulary."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    url = forms.URLField(
+        label=_("Link"),
+        max_length=1000,
+        required=False,
+        help_text=_("Where people can find it. Give a link or attach a file below."),
+    )
+    file = forms.FileField(
+        label=_("Or a file"),
+        required=False,
+        help_text=_("PDF, Word, PowerPoint or OpenDocument, up to %(mb)s MB.")
+        % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
+    )
+    kind = forms.ChoiceField(
+        label=_("What is it?"), choices=[("", _("Choose one")), *Resource.Kind.choices]
+    )
+    summary = forms.CharField(
+        label=_("Short description"),
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Two or three sentences: what it covers and who it is for."),
+    )
+    organizations = forms.CharField(
+        label=_("Organisation(s) behind it"),
+        max_length=500,
+        required=False,
+        help_text=_("As you know them; separate several with commas."),
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_topics = forms.CharField(
+        label=_("Other topics"),
+        max_length=300,
+        required=False,
+        help_text=_("Your own words, separated by commas."),
+    )
+    audiences = forms.MultipleChoiceField(
+        label=_("Who is it for?"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, initial="en")
+    date = forms.DateField(
+        label=_("Date published or presented"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Session starts"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("For an upcoming webinar, e-consultation or event, in its own time zone."),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Session ends"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    timezone = forms.CharField(
+        label=_("Time zone of the session"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "timezones", "placeholder": "e.g. America/Chicago"}),
+    )
+    registration_url = forms.URLField(label=_("Registration link"), max_length=1000, required=False)
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        max_length=254,
+        help_text=_("We tell you what we decide. Never shown or shared."),
+    )
+    organization = forms.CharField(label=_("Your organisation"), max_length=200, required=False)
+    role = forms.CharField(label=_("Your role"), max_length=200, required=False)
+    message = forms.CharField(
+        label=_("Anything the moderators should know"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent_to_contact = forms.BooleanField(
+        label=_("You may contact me about this resource"), required=False
+    )
+    not_duplicate = forms.BooleanField(
+        label=_("It is a different resource: send it anyway"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = list(
+            Topic.objects.order_by("name").values_list("slug", "name")
+        )
+        self.fields["audiences"].choices = list(Audience.objects.values_list("slug", "name"))
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("That file is %(size)s MB; the largest we accept is %(max)s MB.")
+                % {
+                    "size": round(upload.size / 1048576, 1),
+                    "max": settings.MAX_UPLOAD_BYTES // 1048576,
+                }
+            )
+        content_type = sniff_content_type(upload)
+        if content_type not in ALLOWED_FILE_TYPES:
+            raise forms.ValidationError(
+                _(
+                    "This file's content is not a PDF, Word, PowerPoint or OpenDocument file "
+                    "(it looks like %(type)s). Send a link instead, or convert it to PDF."
+                )
+                % {"type": type_label(content_type)}
+            )
+        return upload
+
+    def clean_timezone(self):
+        value = self.cleaned_data.get("timezone", "").strip()
+        if value and value not in zoneinfo.available_timezones():
+            raise forms.ValidationError(_("Choose a time zone from the list, e.g. Europe/Paris."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("url") and not cleaned.get("file") and "url" not in self.errors:
+            self.add_error("url", _("Give a link to the resource, or attach it as a file."))
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if ends and not starts:
+            self.add_error("starts_at", _("Give the start time as well as the end."))
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        if starts and not cleaned.get("timezone"):
+            self.add_error("timezone", _("Say which time zone the session time is in."))
+        elif cleaned.get("timezone"):
+            # The times were typed as clock times in the session's own zone.
+            zone = zoneinfo.ZoneInfo(cleaned["timezone"])
+            for name in ("starts_at", "ends_at"):
+                if cleaned.get(name):
+                    wall = dj_timezone.make_naive(cleaned[name], dj_timezone.get_current_timezone())
+                    cleaned[name] = dj_timezone.make_aware(wall, zone)
+        return cleaned
+
+
+class ContactForm(ProtectedForm):
+    """A question to the team ("Ask an expert")."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        max_length=254,
+        help_text=_("So that we can answer. Never shown or shared."),
+    )
+    organization = forms.CharField(label=_("Your organisation"), max_length=200, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    message = forms.CharField(
+        label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
+    )
