@@ -1,11 +1,33 @@
 """Curation of resources, their vocabularies and guides in the Django admin."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Audience, Guide, GuideItem, Region, Resource, ResourceFile, Series, Topic
+from organizations.models import OrganizationTopic
+
+from .models import (
+    Audience,
+    Guide,
+    GuideItem,
+    Region,
+    Resource,
+    ResourceFile,
+    Series,
+    TaggedResource,
+    Topic,
+)
+
+# Decisions that leave a public proposal open in the submissions queue.
+OPEN_DECISIONS = ("pending", "changes")
 
 
 class ResourceFileInline(admin.TabularInline):
@@ -83,12 +105,53 @@ class ResourceAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         now = timezone.now()
         count = 0
-        for resource in queryset.exclude(status=Resource.Status.PUBLISHED):
+        waiting = queryset.filter(submission__decision__in=OPEN_DECISIONS)
+        for resource in queryset.exclude(status=Resource.Status.PUBLISHED).exclude(
+            pk__in=waiting.values("pk")
+        ):
             resource.status = Resource.Status.PUBLISHED
             resource.published_at = resource.published_at or now
             resource.save(update_fields=["status", "published_at", "updated_at"])
             count += 1
         self.message_user(request, _("%(count)d resource(s) published.") % {"count": count})
+        if skipped := waiting.count():
+            self.message_user(
+                request,
+                _("%(count)d resource(s) were proposed by the public and wait in the submissions "
+                  "queue: approve them there, so that the submitter is told.") % {"count": skipped},
+                level=messages.WARNING,
+            )  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "proposed_by_submitter"]
+        if obj is not None and self._open_submission(obj):
+            fields.append("status")  # decided in the submissions queue, which tells the submitter
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self._open_submission(obj):
+            return [(_("Proposed by the public"), {"fields": ["proposed_by_submitter"]}),
+                    *fieldsets]  # fmt: skip
+        return fieldsets
+
+    @staticmethod
+    def _open_submission(obj):
+        submission = getattr(obj, "submission", None)
+        return submission if submission and submission.decision in OPEN_DECISIONS else None
+
+    @admin.display(description=_("What the submitter wrote"))
+    def proposed_by_submitter(self, obj):
+        submission = self._open_submission(obj)
+        if submission is None:
+            return "—"
+        return format_html(
+            "Organisations: {}<br>Other topics: {}<br>"
+            '<a href="{}">Decide on this proposal in the submissions queue</a>',
+            submission.proposed_organizations or "—",
+            submission.proposed_topics or "—",
+            reverse("admin:submissions_submission_change", args=[submission.pk]),
+        )
 
     @admin.action(description=_("Archive the selected resources"))
     def archive(self, request, queryset):
@@ -103,11 +166,113 @@ class ResourceAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)d resource(s) marked reviewed.") % {"count": count})
 
 
+class MergeTopicsForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        label=_("Keep this topic"),
+        queryset=Topic.objects.none(),
+        widget=forms.RadioSelect,
+        help_text=_("The others are merged into it, then deleted."),
+    )
+
+    def __init__(self, *args, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = topics
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge_topics"]
+
+    @admin.action(description=_("Merge the selected topics into one…"), permissions=["change"])
+    def merge_topics(self, request, queryset):
+        """Ask which topic to keep, then move every resource and organisation to it."""
+        topics = queryset.order_by("name")
+        if topics.count() < 2:
+            self.message_user(request, _("Select at least two topics to merge."), messages.INFO)
+            return None
+        posted = request.POST.get("post") == "yes"
+        form = MergeTopicsForm(request.POST if posted else None, topics=topics)
+        if posted and form.is_valid():
+            keep = form.cleaned_data["keep"]
+            merged = self.merge(keep, list(topics.exclude(pk=keep.pk)), request.user)
+            self.message_user(
+                request,
+                _("Merged %(names)s into “%(keep)s”.")
+                % {"names": ", ".join(f"“{name}”" for name in merged), "keep": keep.name},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge topics"),
+            "opts": self.opts,
+            "topics": topics,
+            "form": form,
+            "fieldset": helpers.Fieldset(form, fields=["keep"]),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/resources/topic/merge.html", context)
+
+    @staticmethod
+    def merge(keep: Topic, others: list[Topic], user) -> list[str]:
+        """Tag everything tagged with ``others`` with ``keep`` instead (once), delete ``others``,
+        log it, and refresh the search copies of the resources concerned. Returns the names
+        merged."""
+        names = [topic.name for topic in others]
+        with transaction.atomic():
+            affected = set(
+                TaggedResource.objects.filter(tag__in=others).values_list(
+                    "content_object_id", flat=True
+                )
+            )
+            organizations = set(
+                OrganizationTopic.objects.filter(tag__in=others).values_list(
+                    "content_object_id", flat=True
+                )
+            )
+            TaggedResource.objects.bulk_create(
+                [TaggedResource(tag=keep, content_object_id=pk) for pk in affected],
+                ignore_conflicts=True,
+            )
+            OrganizationTopic.objects.bulk_create(
+                [OrganizationTopic(tag=keep, content_object_id=pk) for pk in organizations],
+                ignore_conflicts=True,
+            )
+            TaggedResource.objects.filter(tag__in=others).delete()
+            OrganizationTopic.objects.filter(tag__in=others).delete()
+            content_type = ContentType.objects.get_for_model(Topic)
+            LogEntry.objects.bulk_create(
+                [
+                    LogEntry(
+                        user_id=user.pk,
+                        content_type=content_type,
+                        object_id=str(topic.pk),
+                        object_repr=topic.name[:200],
+                        action_flag=DELETION,
+                        change_message=f"Merged into “{keep.name}”.",
+                    )
+                    for topic in others
+                ]
+                + [
+                    LogEntry(
+                        user_id=user.pk,
+                        content_type=content_type,
+                        object_id=str(keep.pk),
+                        object_repr=keep.name[:200],
+                        action_flag=CHANGE,
+                        change_message="Merged into this topic: "
+                        + ", ".join(f"“{name}”" for name in names),
+                    )
+                ]
+            )
+            Topic.objects.filter(pk__in=[topic.pk for topic in others]).delete()
+            Resource.objects.filter(pk__in=affected).refresh_derived_fields()
+        return names
 
 
 @admin.register(Audience)

@@ -58,7 +58,8 @@ class Submission(models.Model):
         indexes = [models.Index(fields=["decision", "created_at"], name="submission_queue")]
 
     def __str__(self):
-        return f"{self.resource.title} (from {self.name or 'anonymous'})"
+        # No submitter details here: this text is kept in the admin log after a purge.
+        return f"Submission #{self.pk}: {self.resource.title}"
 
 
 class DecisionRecord(models.Model):

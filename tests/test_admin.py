@@ -23,12 +23,19 @@ OUR_MODELS = [
 
 
 @pytest.mark.parametrize("model", OUR_MODELS, ids=lambda m: m._meta.label)
-def test_every_model_is_in_the_admin(model, admin_client):
+def test_every_model_is_in_the_admin(model, admin_client, rf, admin_user):
     assert admin.site.is_registered(model)
     opts = model._meta
-    for view in ("changelist", "add"):
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
-        assert admin_client.get(url).status_code == 200, url
+    assert admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+                            ).status_code == 200  # fmt: skip
+    # Submissions come only from the public form; decisions and e-mails are records, not input.
+    request = rf.get("/")
+    request.user = admin_user
+    can_add = admin.site.get_model_admin(model).has_add_permission(request)
+    assert can_add == (opts.label not in {"submissions.Submission", "submissions.DecisionRecord",
+                                          "submissions.OutboxMessage"})  # fmt: skip
+    add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == (200 if can_add else 403)
 
 
 def test_a_resource_change_page_opens(admin_client):
@@ -66,3 +73,25 @@ def test_a_visitor_who_is_not_staff_cannot_reach_the_admin(client, django_user_m
 
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_a_public_proposal_is_published_only_through_the_queue(admin_client):
+    from submissions.models import Submission
+
+    resource = make_resource(status=Resource.Status.PENDING, title="Proposed by a visitor")
+    Submission.objects.create(resource=resource, name="Visitor", email="v@example.org",
+                              proposed_organizations="Some centre")  # fmt: skip
+
+    response = admin_client.post(
+        reverse("admin:resources_resource_changelist"),
+        {"action": "publish", "_selected_action": [resource.pk]},
+        follow=True,
+    )
+    resource.refresh_from_db()
+    assert resource.status == Resource.Status.PENDING
+    assert "wait in the submissions queue" in response.text
+
+    change = admin_client.get(reverse("admin:resources_resource_change", args=[resource.pk]))
+    assert "Some centre" in change.text
+    assert "Decide on this proposal in the submissions queue" in change.text
+    assert 'name="status"' not in change.text  # read-only while the proposal is open

@@ -331,7 +331,8 @@ def test_a_failing_mail_server_loses_nothing_and_the_outbox_retries(
 
 def contact_data(**overrides) -> dict:
     data = {"name": "Li Wei", "email": "li@example.org", "subject": "Interpreters",
-            "message": "How do you brief an interpreter?", "website": "", "started": started()}  # fmt: skip
+            "message": "How do you brief an interpreter?", "website": "",
+            "started": started()}  # fmt: skip
     data.update(overrides)
     return data
 

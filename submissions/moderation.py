@@ -1,0 +1,256 @@
+"""The moderators' decisions on submissions, each done whole or not at all.
+
+Every decision locks the submission, changes the proposed resource, records who decided what,
+when and why (on the submission, as a :class:`DecisionRecord` and in the admin log), and queues
+an e-mail to the submitter that is sent once the transaction commits. The admin calls these
+functions; so can a shell or a test.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from resources.models import Resource
+
+from . import outbox
+from .models import DecisionRecord, Submission
+
+Decision = Submission.Decision
+
+# Reasons a moderator picks from; free text can be added to any of them or replace them.
+REJECTION_REASONS = [
+    "Not about serving survivors of torture.",
+    "The link does not work.",
+    "Already listed in the directory.",
+    "Not freely available, and no details of how to get access.",
+    "Promotional or commercial.",
+]
+
+# Submissions still open to a decision: "changes requested" waits on the submitter, not closed.
+OPEN_DECISIONS = (Decision.PENDING, Decision.CHANGES_REQUESTED)
+
+# Resources a proposal can duplicate: those listed, or waiting to be.
+DUPLICATE_CANDIDATE_STATUSES = (Resource.Status.PUBLISHED, Resource.Status.PENDING)
+
+
+class ModerationError(Exception):
+    """The decision cannot be taken (e.g. the submission was decided already)."""
+
+
+# --- Possible duplicates -------------------------------------------------------------------------
+
+
+def possible_duplicates(resource: Resource) -> QuerySet[Resource]:
+    """Other published or pending resources with the same normalised link or title."""
+    match = Q()
+    if resource.url_key:
+        match |= Q(url_key=resource.url_key)
+    if resource.title_key:
+        match |= Q(title_key=resource.title_key)
+    if not match:
+        return Resource.objects.none()
+    return (
+        Resource.objects.filter(match, status__in=DUPLICATE_CANDIDATE_STATUSES)
+        .exclude(pk=resource.pk)
+        .order_by("-status", "pk")  # published before pending, then oldest first
+    )
+
+
+def duplicate_count(resource_field: str = "resource") -> Coalesce:
+    """An annotation: how many other published or pending resources share the normalised link
+    or title of the row's resource (``resource_field`` is the path to it). One correlated
+    subquery served by the indexes on ``url_key`` and ``title_key``: a list of any length costs
+    one query, not one per row."""
+    outer_url = OuterRef(f"{resource_field}__url_key")
+    outer_title = OuterRef(f"{resource_field}__title_key")
+    matches = (
+        Resource.objects.filter(status__in=DUPLICATE_CANDIDATE_STATUSES)
+        .filter(
+            (Q(url_key=outer_url) & ~Q(url_key="")) | (Q(title_key=outer_title) & ~Q(title_key=""))
+        )
+        .exclude(pk=OuterRef(f"{resource_field}__pk"))
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT"))
+        .values("n")
+    )
+    return Coalesce(Subquery(matches, output_field=IntegerField()), 0)
+
+
+# --- Links ----------------------------------------------------------------------------------------
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on the public site, for e-mails (SITE_URL when set)."""
+    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}{path}"
+
+
+def _page(name: str, fallback: str) -> str:
+    """The public page ``name`` if its URL exists yet, else the path the design gives it."""
+    try:
+        return absolute_url(reverse(name))
+    except NoReverseMatch:
+        return absolute_url(fallback)
+
+
+# --- Decisions ------------------------------------------------------------------------------------
+
+
+def approve(submission: Submission, moderator) -> Submission:
+    """Publish the proposed resource now and tell the submitter where to find it."""
+    with transaction.atomic():
+        resource = _lock(submission)
+        if resource.status != Resource.Status.PUBLISHED:
+            resource.status = Resource.Status.PUBLISHED
+            resource.published_at = timezone.now()
+            resource.save(update_fields=["status", "published_at", "updated_at"])
+        _record(submission, moderator, Decision.APPROVED, "", "Approved and published.")
+        _notify(
+            submission,
+            f"Now listed on HealTorture: {resource.title}",
+            "submissions/email/approved.txt",
+            {"link": absolute_url(resource.get_absolute_url())},
+        )
+    return submission
+
+
+def reject(submission: Submission, moderator, reason: str) -> Submission:
+    """Turn the proposal down and tell the submitter why."""
+    reason = reason.strip()
+    if not reason:
+        raise ModerationError("Give the submitter a reason.")
+    with transaction.atomic():
+        resource = _lock(submission)
+        _set_status(resource, Resource.Status.REJECTED)
+        _record(submission, moderator, Decision.REJECTED, reason, f"Rejected. Reason: {reason}")
+        _notify(
+            submission,
+            f"About your suggestion: {resource.title}",
+            "submissions/email/rejected.txt",
+            {"reason": reason, "share_link": _page("submissions:share", "/share/")},
+        )
+    return submission
+
+
+def request_changes(submission: Submission, moderator, message: str) -> Submission:
+    """Keep the resource pending and ask the submitter for what is missing."""
+    message = message.strip()
+    if not message:
+        raise ModerationError("Say what the submitter should change.")
+    with transaction.atomic():
+        resource = _lock(submission)
+        _set_status(resource, Resource.Status.PENDING)
+        _record(
+            submission,
+            moderator,
+            Decision.CHANGES_REQUESTED,
+            message,
+            f"Asked the submitter for changes: {message}",
+        )
+        _notify(
+            submission,
+            f"A question about your suggestion: {resource.title}",
+            "submissions/email/changes_requested.txt",
+            {"message": message, "contact_link": _page("submissions:contact", "/contact/")},
+        )
+    return submission
+
+
+def mark_duplicate(submission: Submission, moderator, original: Resource) -> Submission:
+    """Turn the proposal down as already listed (or already proposed) as ``original``."""
+    if original.pk == submission.resource_id:
+        raise ModerationError("A resource cannot duplicate itself.")
+    with transaction.atomic():
+        resource = _lock(submission)
+        _set_status(resource, Resource.Status.REJECTED)
+        submission.duplicate_of = original
+        reason = f"Already listed as “{original.title}”."
+        _record(
+            submission,
+            moderator,
+            Decision.DUPLICATE,
+            reason,
+            f"Marked as a duplicate of resource #{original.pk} “{original.title}”.",
+            extra_fields=["duplicate_of"],
+        )
+        _notify(
+            submission,
+            f"About your suggestion: {resource.title}",
+            "submissions/email/duplicate.txt",
+            {
+                "original": original,
+                "original_link": (
+                    absolute_url(original.get_absolute_url()) if original.is_published else ""
+                ),
+            },
+        )
+    return submission
+
+
+# --- Helpers --------------------------------------------------------------------------------------
+
+
+def _lock(submission: Submission) -> Resource:
+    """Reload the submission and its resource under row locks, so that two moderators deciding
+    at once cannot both succeed; refuse submissions that were decided already."""
+    submission.refresh_from_db(from_queryset=Submission.objects.select_for_update())
+    resource = Resource.objects.select_for_update().get(pk=submission.resource_id)
+    submission.resource = resource
+    if submission.decision not in OPEN_DECISIONS:
+        raise ModerationError(
+            f"This submission was already decided ({submission.get_decision_display().lower()})."
+        )
+    return resource
+
+
+def _set_status(resource: Resource, status: str) -> None:
+    if resource.status != status:
+        resource.status = status
+        resource.save(update_fields=["status", "updated_at"])
+
+
+def _record(submission, moderator, decision, reason, log_message, extra_fields=()) -> None:
+    """Keep the decision on the submission, in its history and in the admin log."""
+    now = timezone.now()
+    submission.decision = decision
+    submission.reason = reason
+    submission.decided_by = moderator
+    submission.decided_at = now
+    submission.save(update_fields=["decision", "reason", "decided_by", "decided_at", *extra_fields])
+    DecisionRecord.objects.create(
+        submission=submission, decision=decision, reason=reason, moderator=moderator
+    )
+    resource = submission.resource
+    # The log names the submission by number and title, never by the submitter's name, so that
+    # purging contact details leaves none behind in the log.
+    for obj, label in (
+        (resource, resource.title),
+        (submission, f"Submission #{submission.pk}: {resource.title}"),
+    ):
+        LogEntry.objects.create(
+            user_id=moderator.pk,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=label[:200],
+            action_flag=CHANGE,
+            change_message=log_message,
+        )
+
+
+def _notify(submission: Submission, subject: str, template: str, context: dict) -> None:
+    """E-mail the submitter, if they left an address and it has not been purged."""
+    if not submission.email or submission.contact_purged_at:
+        return
+    outbox.queue(
+        submission.email,
+        subject,
+        template,
+        {"submission": submission, "resource": submission.resource, **context},
+    )
