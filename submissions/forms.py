@@ -55,6 +55,16 @@ class ProtectedForm(forms.Form):
             self.fields["started"].initial = self.data.get("started")
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
 
+    def full_clean(self):
+        """After validation, point each field in error at its message for screen readers."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                described = [v for v in attrs.get("aria-describedby", "").split() if v]
+                attrs["aria-describedby"] = " ".join([*described, f"id_{name}_error"])
+                attrs["aria-invalid"] = "true"
+
     def clean(self):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):

@@ -129,7 +129,8 @@ def test_errors_are_shown_beside_the_field_and_nothing_typed_is_lost(client, fie
     response = client.post(SHARE, data)
 
     assert response.status_code == 400
-    assert f'id="id_{field}-error"' in response.text
+    assert f'id="id_{field}_error"' in response.text
+    assert 'aria-invalid="true"' in response.text
     assert message in response.text
     assert 'value="Amina Farah"' in response.text
     assert "Used it with our new staff." in response.text
