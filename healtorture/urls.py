@@ -1,7 +1,13 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from organizations import exports as organization_exports
+from resources import digest, exports
 
 from . import views
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = "HealTorture moderation"
 admin.site.site_title = "HealTorture admin"
@@ -11,6 +17,33 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
+    # For crawlers: an index of one sitemap per kind of page, and robots.txt pointing to it.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots",
+    ),
+    # Open data: the search's results and the organisation directory as JSON and CSV.
+    path("data/", exports.open_data_page, name="open-data"),
+    path("resources.json", exports.resources_json, name="resources-json"),
+    path("resources.csv", exports.resources_csv, name="resources-csv"),
+    path("organizations.json", organization_exports.organizations_json, name="organizations-json"),
+    path("organizations.csv", organization_exports.organizations_csv, name="organizations-csv"),
+    # The quarterly digest (also an e-mail: manage.py digest 2026-q4).
+    path("digest/", digest.latest_digest, name="latest-digest"),
+    path("digest/<str:period>/", digest.digest_page, name="digest"),
     path("", include("resources.urls")),
     path("organizations/", include("organizations.urls")),
     path("", include("submissions.urls")),

@@ -1,6 +1,9 @@
 """The public directory of organisations."""
 
+import html
+
 from django.db.models import Count, Prefetch, Q
+from django.utils.html import strip_tags
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -60,7 +63,40 @@ class OrganizationDetailView(DetailView):
             if len(context["resources"]) < RESOURCES_SHOWN
             else resources.count()
         )
+        context["json_ld"] = structured_data(self.object, self.request)
         return context
+
+
+def structured_data(organization: Organization, request) -> dict:
+    """schema.org description of an organisation, from what the page already loaded."""
+    page = request.build_absolute_uri(organization.get_absolute_url())
+    description = " ".join(html.unescape(strip_tags(organization.description_html)).split())
+    headquarters = organization.headquarters
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "@id": page,
+        "name": organization.name,
+        "alternateName": organization.acronym,
+        "url": organization.website or page,
+        "description": description,
+        "memberOf": [
+            {
+                "@type": "Organization",
+                "name": network.name,
+                "url": network.website or request.build_absolute_uri(network.get_absolute_url()),
+            }
+            for network in organization.networks.all()
+        ],
+        "address": {
+            "@type": "PostalAddress",
+            "addressCountry": headquarters.code or headquarters.name,
+        }
+        if headquarters
+        else None,
+        "areaServed": [region.name for region in organization.regions_served.all()],
+    }
+    return {key: value for key, value in data.items() if value not in (None, [], "")}
 
 
 RESOURCES_SHOWN = 12

@@ -1,51 +1,262 @@
-"""Feeds of published resources (Django's syndication framework)."""
+"""RSS 2.0 and Atom 1.0 feeds of published resources (Django's syndication framework).
+
+Every feed lists the newest *published* resources first (by the day they were published here,
+not by their own date), so that a subscriber hears of an old report the day it is added:
+
+- ``/feeds/resources/``: the latest resources, or those of any search (the parameters of
+  ``/resources/``; ``sort`` and ``page`` are ignored);
+- ``/feeds/topics/<slug>/`` and ``/feeds/organizations/<slug>/``: one topic's or one
+  organisation's resources (the same further parameters narrow them);
+- ``/feeds/guides/<slug>/``: a curated guide's published resources, in the guide's own order.
+
+Each has an Atom twin at the same path plus ``atom/``. A feed costs the same few queries however
+many items it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 
+from organizations.models import Organization
+
+from .models import Guide, Resource, Topic
 from .search import Search
 
 FEED_SIZE = 50
+SITE = "HealTorture"
+DC_NAMESPACE = "http://purl.org/dc/elements/1.1/"
 
 
-class SearchFeed(Feed):
-    """The newest published resources matching any search URL's parameters."""
+# --- the documents ------------------------------------------------------------------------------
 
-    feed_type = Rss201rev2Feed
-    description = "New resources for people who serve survivors of torture."
 
-    def get_object(self, request):
-        params = request.GET.copy()
-        params["sort"] = "newest"
-        params.pop("page", None)
-        self.request_query = request.GET.urlencode()
-        return Search(params, page_size=FEED_SIZE)
+class RssFeed(Rss201rev2Feed):
+    """RSS 2.0 with one ``dc:creator`` per organisation."""
 
-    def title(self, search):
-        return f"HealTorture: “{search.text}”" if search.text else "HealTorture: new resources"
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item.get("authors", []):
+            handler.addQuickElement("dc:creator", name, {"xmlns:dc": DC_NAMESPACE})
 
-    def link(self, search):
-        url = reverse("resources:list")
-        return f"{url}?{self.request_query}" if self.request_query else url
 
-    def items(self, search):
-        return list(search.ordered().prefetch_related("organizations", "topics")[:FEED_SIZE])
+class AtomFeed(Atom1Feed):
+    """Atom 1.0 with one ``<author>`` per organisation (Django's writes only one)."""
 
-    def item_title(self, item):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item.get("authors", []):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+
+
+# --- what a feed is about -------------------------------------------------------------------------
+
+
+@dataclass
+class Source:
+    """One request's feed: its title, the page it mirrors, and its resources. Feed views are
+    shared by every request, so nothing request-specific is kept on them."""
+
+    request: HttpRequest
+    title: str
+    description: str
+    page_url: str  # the HTML page this feed follows (path and query)
+    resources: object  # a queryset of published resources, in feed order
+
+    @property
+    def feed_url(self) -> str:
+        return self.request.get_full_path()
+
+
+def with_query(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
+
+
+def feed_params(request: HttpRequest, **fixed):
+    """The request's search parameters, without those a feed ignores, with ``fixed`` set."""
+    params = request.GET.copy()
+    for name in ("page", "sort"):
+        params.pop(name, None)
+    for name, value in fixed.items():
+        params.setlist(name, [value])
+    return params
+
+
+def newest_first(queryset):
+    return queryset.order_by("-published_at", "-pk")
+
+
+class ResourceFeed(Feed):
+    """RSS 2.0 of published resources; subclasses say which (``get_object``)."""
+
+    feed_type = RssFeed
+    max_enclosures = 1  # RSS 2.0 allows one enclosure per item
+
+    def items(self, source: Source):
+        resources = list(
+            source.resources.defer(
+                "description", "search_vector", "search_vector_simple"
+            ).prefetch_related(
+                Prefetch(
+                    "organizations",
+                    queryset=Organization.objects.published().only("name", "acronym", "slug"),
+                ),
+                "topics",
+                "files",
+            )[:FEED_SIZE]
+        )
+        for resource in resources:
+            # Absolute file URLs need the request, which item methods are not given.
+            resource.feed_enclosures = [
+                Enclosure(
+                    url=source.request.build_absolute_uri(attached.get_absolute_url()),
+                    length=str(attached.size),
+                    mime_type=attached.content_type or "application/octet-stream",
+                )
+                for attached in resource.files.all()
+            ]
+        return resources
+
+    def title(self, source: Source) -> str:
+        return source.title
+
+    def description(self, source: Source) -> str:
+        return source.description
+
+    def link(self, source: Source) -> str:
+        return source.page_url
+
+    def feed_url(self, source: Source) -> str:
+        return source.feed_url
+
+    def item_title(self, item: Resource) -> str:
         return item.title
 
-    def item_description(self, item):
-        return item.summary
+    def item_description(self, item: Resource) -> str:
+        return escape(item.summary)  # declared HTML in both formats; the summary is plain text
 
-    def item_pubdate(self, item):
+    def item_pubdate(self, item: Resource):
         return item.published_at
 
-    def item_updateddate(self, item):
+    def item_updateddate(self, item: Resource):
         return item.updated_at
 
-    def item_author_name(self, item):
-        return ", ".join(org.name for org in item.organizations.all()) or None
+    def item_categories(self, item: Resource) -> list[str]:
+        return sorted(topic.name for topic in item.topics.all())
 
-    def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()]
+    def item_enclosures(self, item: Resource) -> list[Enclosure]:
+        return item.feed_enclosures[: self.max_enclosures]
+
+    def item_extra_kwargs(self, item: Resource) -> dict:
+        return {"authors": [org.name for org in item.organizations.all()]}
+
+
+class AtomMixin:
+    """The Atom 1.0 twin of an RSS feed: every file as an enclosure, the site as the feed's
+    author (Atom wants an author for entries that name no organisation)."""
+
+    feed_type = AtomFeed
+    max_enclosures = None
+    author_name = SITE
+
+    def subtitle(self, source: Source) -> str:
+        return source.description
+
+
+# --- the feeds ----------------------------------------------------------------------------------
+
+
+class SearchFeed(ResourceFeed):
+    """The newest published resources matching any search URL's parameters."""
+
+    def get_object(self, request):
+        search = Search(feed_params(request), page_size=FEED_SIZE)
+        query = feed_params(request).urlencode()
+        if search.text:
+            title = f"{SITE}: resources matching “{search.text}”"
+        elif query:
+            title = f"{SITE}: resources for a search"
+        else:
+            title = f"{SITE}: new resources"
+        return Source(
+            request=request,
+            title=title,
+            description="New resources for people who serve survivors of torture.",
+            page_url=with_query(reverse("resources:list"), query),
+            resources=newest_first(search.matching()),
+        )
+
+
+class SearchAtomFeed(AtomMixin, SearchFeed):
+    pass
+
+
+class TopicFeed(ResourceFeed):
+    """One topic's newest published resources (further search parameters narrow them)."""
+
+    def get_object(self, request, slug):
+        topic = get_object_or_404(Topic, slug=slug)
+        search = Search(feed_params(request, topic=topic.slug), page_size=FEED_SIZE)
+        return Source(
+            request=request,
+            title=f"{SITE}: {topic.name}",
+            description=topic.description or f"New resources on {topic.name}.",
+            page_url=with_query(topic.get_absolute_url(), request.GET.urlencode()),
+            resources=newest_first(search.matching()),
+        )
+
+
+class TopicAtomFeed(AtomMixin, TopicFeed):
+    pass
+
+
+class OrganizationFeed(ResourceFeed):
+    """One published organisation's newest published resources."""
+
+    def get_object(self, request, slug):
+        organization = get_object_or_404(Organization.objects.published(), slug=slug)
+        params = feed_params(request, organization=organization.slug)
+        search = Search(params, page_size=FEED_SIZE)
+        return Source(
+            request=request,
+            title=f"{SITE}: resources from {organization.name}",
+            description=f"New resources from {organization}.",
+            page_url=organization.get_absolute_url(),
+            resources=newest_first(search.matching()),
+        )
+
+
+class OrganizationAtomFeed(AtomMixin, OrganizationFeed):
+    pass
+
+
+class GuideFeed(ResourceFeed):
+    """A published guide's published resources, in the guide's own order (as on its page)."""
+
+    def get_object(self, request, slug):
+        guide = get_object_or_404(Guide.objects.published(), slug=slug)
+        resources = (
+            Resource.objects.published()
+            .filter(guide_items__guide=guide)
+            .order_by("guide_items__position", "guide_items__pk")
+        )
+        return Source(
+            request=request,
+            title=f"{SITE} guide: {guide.title}",
+            description=guide.summary or f"The resources of the guide “{guide.title}”.",
+            page_url=guide.get_absolute_url(),
+            resources=resources,
+        )
+
+
+class GuideAtomFeed(AtomMixin, GuideFeed):
+    pass

@@ -429,10 +429,6 @@ class Resource(models.Model):
         return self.kind in self.LIVE_KINDS
 
     @property
-    def is_live_session(self) -> bool:
-        return self.starts_at is not None
-
-    @property
     def is_upcoming(self) -> bool:
         return self.starts_at is not None and (self.ends_at or self.starts_at) >= timezone.now()
 

@@ -16,8 +16,6 @@ from .filters import SORTS
 from .models import Guide, GuideItem, Resource, ResourceFile, Topic
 from .search import Search
 
-PAGE_SIZE = 20
-
 
 def public_resources():
     """Published resources with everything a list row shows, in a constant number of queries."""
