@@ -80,10 +80,15 @@ class Server:
         for _ in range(100):
             try:
                 urllib.request.urlopen(f"{self.url}/healthz", timeout=2).read()
-                return
+                break
             except OSError:
                 time.sleep(0.2)
-        raise SystemExit("gunicorn did not start")
+        else:
+            raise SystemExit("gunicorn did not start")
+        # Steady state: every worker has imported, compiled its templates and connected.
+        for _ in range(4 * int(WORKERS)):
+            for path in ("/", "/resources/", "/resources/?q=warm+up"):
+                urllib.request.urlopen(f"{self.url}{path}", timeout=60).read()
 
     def stop(self):
         self.process.terminate()

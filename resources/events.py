@@ -29,7 +29,7 @@ from icalendar import Calendar, Event, Timezone
 
 from organizations.models import Organization
 
-from .models import Resource, Topic
+from .models import Resource, Topic, not_over
 
 PAST_PAGE_SIZE = 20
 UPCOMING_LIMIT = 200  # far more than are ever announced at once
@@ -44,11 +44,6 @@ UTC = dt.UTC
 def sessions():
     """Published resources that happen at a time."""
     return Resource.objects.published().filter(starts_at__isnull=False)
-
-
-def not_over(now: dt.datetime) -> Q:
-    """Sessions that have not ended yet (those without an end time: not started yet)."""
-    return Q(ends_at__gte=now) | Q(ends_at=None, starts_at__gte=now)
 
 
 def with_organizations(queryset):

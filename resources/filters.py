@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 
-from .models import LANGUAGES, Audience, Region, Resource, Topic
+from .models import LANGUAGES, Audience, Region, Resource, Topic, not_over
 
 SLUG_RE = re.compile(r"^[-a-z0-9_]{1,100}$")
 MAX_VALUES = 20  # per filter: more is not a real visitor
@@ -166,8 +166,7 @@ class ResourceFilterSet(django_filters.FilterSet):
         if data.get("date_to"):
             found["date_to"] = Q(sort_date__lte=data["date_to"])
         if data.get("upcoming"):
-            now = timezone.now()
-            found["upcoming"] = Q(ends_at__gte=now) | Q(ends_at=None, starts_at__gte=now)
+            found["upcoming"] = not_over(timezone.now())
         if data.get("has"):
             has = Q()
             if "recording" in data["has"]:

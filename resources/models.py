@@ -147,6 +147,12 @@ class Series(models.Model):
         return self.name
 
 
+def not_over(now) -> models.Q:
+    """Sessions that have not ended yet (those without an end time: not started yet). The one
+    meaning of "upcoming", for the search filter, the events page, calendars and the home page."""
+    return models.Q(ends_at__gte=now) | models.Q(ends_at=None, starts_at__gte=now)
+
+
 class ResourceQuerySet(models.QuerySet):
     def update(self, **kwargs) -> int:
         """Every bulk change (admin actions included) makes cached searches stale."""
@@ -161,7 +167,8 @@ class ResourceQuerySet(models.QuerySet):
         return self.filter(status=Resource.Status.PUBLISHED, published_at__isnull=False)
 
     def upcoming(self, now=None):
-        return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
+        """Live sessions that have not ended yet, soonest first."""
+        return self.filter(not_over(now or timezone.now())).order_by("starts_at", "pk")
 
     def refresh_derived_fields(self) -> int:
         """Recompute, in one UPDATE for every resource in this queryset, the copies of related
