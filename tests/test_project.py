@@ -73,3 +73,29 @@ def test_database_url_is_used_when_set():
 def test_static_files_use_the_compressed_manifest_storage():
     result = settings_in_subprocess("s.STORAGES['staticfiles']['BACKEND']")
     assert result.stdout.strip() == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_a_public_deployment_passes_djangos_deploy_checks():
+    env = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x" * 30 + "Yz7-" * 10,
+        "DJANGO_ALLOWED_HOSTS": "healtorture.example",
+    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env={**clean, **env}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_each_production_default_can_be_turned_off():
+    public = {"DJANGO_ALLOWED_HOSTS": "healtorture.example", "DJANGO_SECRET_KEY": "k" * 60}
+    on = settings_in_subprocess("s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE", **public)
+    off = settings_in_subprocess("s.SECURE_SSL_REDIRECT", DJANGO_SSL_REDIRECT="0", **public)
+    local = settings_in_subprocess("s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS")
+
+    assert on.stdout.split() == ["True", "True"]
+    assert off.stdout.strip() == "False"
+    assert local.stdout.split() == ["False", "0"]
