@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -30,8 +30,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-
-from organizations.models import Organization
 
 from .models import Resource
 
@@ -123,12 +121,7 @@ class Digest:
         self.now = now or timezone.now()
 
     def _published(self):
-        return Resource.objects.published().prefetch_related(
-            Prefetch(
-                "organizations",
-                queryset=Organization.objects.published().only("name", "acronym", "slug"),
-            )
-        )
+        return Resource.objects.published().with_organizations()
 
     @cached_property
     def groups(self) -> list[KindGroup]:

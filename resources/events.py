@@ -20,14 +20,12 @@ import datetime as dt
 import zoneinfo
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Timezone
-
-from organizations.models import Organization
 
 from .models import Resource, Topic, not_over
 
@@ -46,15 +44,6 @@ def sessions():
     return Resource.objects.published().filter(starts_at__isnull=False)
 
 
-def with_organizations(queryset):
-    return queryset.prefetch_related(
-        Prefetch(
-            "organizations",
-            queryset=Organization.objects.published().only("name", "acronym", "slug"),
-        )
-    )
-
-
 # --- the page -----------------------------------------------------------------------------------
 
 
@@ -62,11 +51,11 @@ def with_organizations(queryset):
 def events(request):
     """Upcoming sessions in date order, then past sessions (paginated) with their recordings."""
     now = timezone.now()
-    upcoming = with_organizations(
-        sessions().filter(not_over(now)).order_by("starts_at", "pk")
+    upcoming = (
+        sessions().filter(not_over(now)).with_organizations().order_by("starts_at", "pk")
     ).defer("description")
-    past = with_organizations(
-        sessions().exclude(not_over(now)).order_by("-starts_at", "-pk")
+    past = (
+        sessions().exclude(not_over(now)).with_organizations().order_by("-starts_at", "-pk")
     ).defer("description")
     page = Paginator(past, PAST_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

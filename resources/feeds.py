@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -103,16 +102,9 @@ class ResourceFeed(Feed):
 
     def items(self, source: Source):
         resources = list(
-            source.resources.defer(
-                "description", "search_vector", "search_vector_simple"
-            ).prefetch_related(
-                Prefetch(
-                    "organizations",
-                    queryset=Organization.objects.published().only("name", "acronym", "slug"),
-                ),
-                "topics",
-                "files",
-            )[:FEED_SIZE]
+            source.resources.defer("description", "search_vector", "search_vector_simple")
+            .with_organizations()
+            .prefetch_related("topics", "files")[:FEED_SIZE]
         )
         for resource in resources:
             # Absolute file URLs need the request, which item methods are not given.

@@ -177,7 +177,6 @@ class ResourceFilterSet(django_filters.FilterSet):
         return found
 
     def filter_queryset(self, queryset):
-        queryset = annotate_dates(queryset)
         for condition in self.conditions().values():
             queryset = queryset.filter(condition)
         return queryset

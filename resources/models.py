@@ -170,6 +170,13 @@ class ResourceQuerySet(models.QuerySet):
         """Live sessions that have not ended yet, soonest first."""
         return self.filter(not_over(now or timezone.now())).order_by("starts_at", "pk")
 
+    def with_organizations(self):
+        """Prefetch the published organisations of each resource, with what pages show of them."""
+        from organizations.models import Organization
+
+        published = Organization.objects.published().only("name", "acronym", "slug", "website")
+        return self.prefetch_related(models.Prefetch("organizations", queryset=published))
+
     def refresh_derived_fields(self) -> int:
         """Recompute, in one UPDATE for every resource in this queryset, the copies of related
         data kept on the row: topic and organisation names for the search column, and the ids and

@@ -20,12 +20,10 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Func, IntegerField, Prefetch, Q, Value
+from django.db.models import F, Func, IntegerField, Q, Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils.functional import cached_property
-
-from organizations.models import Organization
 
 from . import vocabulary
 from .cache import content_version, search_cache, search_key
@@ -80,10 +78,6 @@ class Facet:
     name: str
     label: str
     choices: list[FacetChoice] = field(default_factory=list)
-
-    @property
-    def selected(self) -> list[FacetChoice]:
-        return [c for c in self.choices if c.selected]
 
 
 @dataclass
@@ -149,16 +143,7 @@ class Search:
         return queryset.order_by(*order)
 
     def results(self):
-        queryset = (
-            self.ordered()
-            .select_related("series")
-            .prefetch_related(
-                Prefetch(
-                    "organizations",
-                    queryset=Organization.objects.published().only("name", "acronym", "slug"),
-                )
-            )
-        )
+        queryset = self.ordered().select_related("series").with_organizations()
         if self.text:
             query = self.main if self.prefix is None else self.main | self.prefix
             options = {"config": "english", "start_sel": MARK_START, "stop_sel": MARK_END}

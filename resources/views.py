@@ -22,13 +22,8 @@ def public_resources():
     return (
         Resource.objects.published()
         .select_related("series")
-        .prefetch_related(
-            Prefetch(
-                "organizations",
-                queryset=Organization.objects.published().only("name", "acronym", "slug"),
-            ),
-            "topics",
-        )
+        .with_organizations()
+        .prefetch_related("topics")
     )
 
 
