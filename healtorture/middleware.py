@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 # Paths never cached by browsers or proxies, whoever asks.
-PRIVATE_PREFIXES = ("/admin/", "/share/", "/contact/")
+PRIVATE_PREFIXES = ("/share/", "/contact/")
 
 
 class CacheHeadersMiddleware:
@@ -28,6 +28,7 @@ class CacheHeadersMiddleware:
             settings.SESSION_COOKIE_NAME in request.COOKIES
             or response.cookies
             or request.path.startswith(PRIVATE_PREFIXES)
+            or request.path.startswith("/" + settings.ADMIN_URL)
         )
         if personal or response.status_code != 200:
             patch_cache_control(response, private=True, no_cache=True)

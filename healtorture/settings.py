@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,7 +60,7 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "healtorture.apps.StaffAdminConfig",  # django.contrib.admin with the staff login of security.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +73,11 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_ratelimit",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "healtorture",
     "resources",
     "organizations",
@@ -82,6 +88,8 @@ MIDDLEWARE = [
     "healtorture.middleware.ServerTimingMiddleware",
     "healtorture.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "healtorture.middleware.CacheHeadersMiddleware",
@@ -89,9 +97,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "healtorture.urls"
@@ -230,6 +240,30 @@ SITE_URL = os.environ.get("HEALTORTURE_SITE_URL", "http://127.0.0.1:8000").rstri
 MODERATOR_EMAILS = env_list("HEALTORTURE_MODERATOR_EMAILS")
 
 # --- Security ------------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp): this site's own files only, no inline script or style, no
+# other host, no framing. Uploaded files are served under a stricter policy of their own.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): a directory needs no device or sensor.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+        "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -249,6 +283,34 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if env_bool("DJANGO_BEHIND_PROXY", default=PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+# How many proxies in front of gunicorn append to X-Forwarded-For: the visitor's address (for rate
+# limits and login lockouts) is the one the outermost trusted proxy saw. 0 = use REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("HEALTORTURE_PROXY_COUNT", "1" if PRODUCTION else "0"))
+RATELIMIT_IP_META_KEY = "healtorture.security.client_ip"
+
+# --- Staff accounts ------------------------------------------------------------------------------
+# The admin's address (a less guessable one cuts the noise of password-guessing robots).
+ADMIN_URL = os.environ.get("HEALTORTURE_ADMIN_URL", "admin").strip("/") + "/"
+# Staff sessions end after two idle hours, and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("HEALTORTURE_SESSION_SECONDS", str(2 * 60 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# django-axes: after 5 failed logins for one account from one address, that pair is locked out for
+# 15 minutes (429). Attempts are stored in the database, so every worker agrees.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("HEALTORTURE_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("HEALTORTURE_LOCKOUT_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "healtorture.security.client_ip"
+# Two-factor (django-otp, TOTP): optional per staff member; a member with a confirmed device must
+# give its code to log in. HEALTORTURE_REQUIRE_2FA=1 makes it compulsory for every staff member.
+STAFF_REQUIRE_2FA = env_bool("HEALTORTURE_REQUIRE_2FA")
+OTP_TOTP_ISSUER = "HealTorture"
 
 LOGGING = {
     "version": 1,
@@ -256,7 +318,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 TAGGIT_CASE_INSENSITIVE = True

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -8,10 +9,6 @@ from resources import digest, exports
 
 from . import views
 from .sitemaps import SITEMAPS
-
-admin.site.site_header = "HealTorture moderation"
-admin.site.site_title = "HealTorture admin"
-admin.site.index_title = "Moderation and curation"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,7 +29,12 @@ urlpatterns = [
     ),
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        TemplateView.as_view(
+            template_name="robots.txt",
+            content_type="text/plain; charset=utf-8",
+            # A custom admin address stays out of robots.txt, where anyone could read it.
+            extra_context={"admin_path": "/admin/" if settings.ADMIN_URL == "admin/" else None},
+        ),
         name="robots",
     ),
     # Open data: the search's results and the organisation directory as JSON and CSV.
@@ -47,7 +49,7 @@ urlpatterns = [
     path("", include("resources.urls")),
     path("organizations/", include("organizations.urls")),
     path("", include("submissions.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 handler404 = "healtorture.views.page_not_found"
