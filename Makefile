@@ -8,7 +8,7 @@ WORKERS ?= 3
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format db-start db-stop psql demo bench lock clean
+.PHONY: help install run serve test lint format db-start db-stop psql demo bench bench-share lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ test: install  ## Run the whole test suite (needs nothing else)
 
 bench: install  ## Time the search page with 10,000 and 100,000 resources (takes a few minutes)
 	$(BIN)/python bench/run.py
+
+bench-share: install  ## Concurrent visitors sending the share form: errors, throughput, exactly-once
+	$(BIN)/python bench/share.py
 
 lint: install  ## ruff check and format check
 	$(BIN)/ruff check .
