@@ -7,9 +7,6 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-# Paths never cached by browsers or proxies, whoever asks.
-PRIVATE_PREFIXES = ("/share/", "/contact/")
-
 
 class CacheHeadersMiddleware:
     """Pages an anonymous visitor sees may be kept for ``PUBLIC_PAGE_MAX_AGE`` seconds by
@@ -24,12 +21,8 @@ class CacheHeadersMiddleware:
         response = self.get_response(request)
         if response.has_header("Cache-Control") or request.method not in {"GET", "HEAD"}:
             return response
-        personal = (
-            settings.SESSION_COOKIE_NAME in request.COOKIES
-            or response.cookies
-            or request.path.startswith(PRIVATE_PREFIXES)
-            or request.path.startswith("/" + settings.ADMIN_URL)
-        )
+        # The admin's views and the public forms mark themselves private (never_cache).
+        personal = settings.SESSION_COOKIE_NAME in request.COOKIES or response.cookies
         if personal or response.status_code != 200:
             patch_cache_control(response, private=True, no_cache=True)
         else:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -37,6 +38,7 @@ def rate_limited(request, exception):
     return response
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=lambda group, request: settings.SHARE_RATE, method="POST", block=True)
 def share(request):
@@ -115,6 +117,7 @@ def save_submission(data: dict, duplicates) -> Submission:
     return submission
 
 
+@never_cache
 @require_safe
 def share_thanks(request):
     return render(
@@ -122,6 +125,7 @@ def share_thanks(request):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=lambda group, request: settings.CONTACT_RATE, method="POST", block=True)
 def contact(request):
@@ -150,6 +154,7 @@ def contact(request):
     return redirect("submissions:contact-thanks")
 
 
+@never_cache
 @require_safe
 def contact_thanks(request):
     return render(request, "submissions/contact_thanks.html")

@@ -240,3 +240,10 @@ def test_a_forged_forwarded_header_does_not_escape_the_rate_limit(client, settin
     ]
 
     assert statuses == [302, 302, 429]
+    # Someone else, seen by the proxy at another address, is not held back by that visitor.
+    other = client.post(
+        SHARE,
+        proposal(title="Working with families", url="https://a.example/other"),
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.10",
+    )
+    assert other.status_code == 302
