@@ -93,7 +93,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 def record_review(queryset, user) -> int:
     """Mark the resources in ``queryset`` reviewed now by ``user``, with an admin log entry each."""
     with transaction.atomic():
-        resources = list(queryset.order_by("pk").only("pk", "title"))
+        resources = list(queryset.select_related(None).order_by("pk").only("pk", "title"))
         Resource.objects.filter(pk__in=[r.pk for r in resources]).update(
             last_reviewed_at=timezone.now(), last_reviewed_by=user
         )

@@ -776,7 +776,7 @@ def resolve_reports(queryset, user) -> int:
 class ProblemReportAdmin(admin.ModelAdmin):
     """Visitors' reports of problems with resources, oldest first; resolved in one click."""
 
-    list_display = ["resource_title", "reason", "short_details", "created_at", "state", "resolve"]
+    list_display = ["resource_title", "reason", "created_at", "state"]
     list_filter = [ReportStatusFilter, "reason"]
     search_fields = ["resource__title", "details", "email"]
     list_select_related = ["resource"]
@@ -797,24 +797,16 @@ class ProblemReportAdmin(admin.ModelAdmin):
     def resource_title(self, obj):
         return obj.resource.title
 
-    @admin.display(description=_("details"))
-    def short_details(self, obj):
-        return Truncator(obj.details).chars(80) or "—"
-
     @admin.display(description=_("status"), ordering="resolved_at")
     def state(self, obj):
-        if obj.is_open:
-            return _("open")
-        return _("resolved %(date)s") % {"date": f"{timezone.localtime(obj.resolved_at):%Y-%m-%d}"}
-
-    @admin.display(description="")
-    def resolve(self, obj):
-        """One click per row: a button of the list's own (POST, CSRF-protected) form, sent to
-        this report's resolve view instead of the actions."""
+        """Open or resolved; an open one has a one-click button: a button of the list's own
+        (POST, CSRF-protected) form, sent to this report's resolve view instead of the actions."""
         if not obj.is_open:
-            return ""
+            date = f"{timezone.localtime(obj.resolved_at):%Y-%m-%d}"
+            return _("resolved %(date)s") % {"date": date}
         return format_html(
-            '<button type="submit" class="button" formaction="{}">{}</button>',
+            '{}<br><button type="submit" class="button" formaction="{}">{}</button>',
+            _("open"),
             reverse("admin:submissions_problemreport_resolve", args=[obj.pk]),
             _("Mark resolved"),
         )
