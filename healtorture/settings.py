@@ -217,6 +217,7 @@ RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "submissions.views.rate_limited"
 SHARE_RATE = os.environ.get("HEALTORTURE_SHARE_RATE", "10/h")
 CONTACT_RATE = os.environ.get("HEALTORTURE_CONTACT_RATE", "10/h")
+REPORT_RATE = os.environ.get("HEALTORTURE_REPORT_RATE", "10/h")
 # A form sent back faster than a person could fill it in is refused.
 FORM_MIN_SECONDS = int(os.environ.get("HEALTORTURE_FORM_MIN_SECONDS", "3"))
 # Our increment is atomic (cache_backends.py); the library only knows backends by name.

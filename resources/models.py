@@ -6,6 +6,7 @@ resources only through ``Resource.objects.published()``.
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from pathlib import PurePosixPath
 
@@ -153,6 +154,10 @@ def not_over(now) -> models.Q:
     return models.Q(ends_at__gte=now) | models.Q(ends_at=None, starts_at__gte=now)
 
 
+# How long a review holds: after that a published resource is due for another look.
+REVIEW_INTERVAL = dt.timedelta(days=365)
+
+
 class ResourceQuerySet(models.QuerySet):
     def update(self, **kwargs) -> int:
         """Every bulk change (admin actions included) makes cached searches stale."""
@@ -165,6 +170,33 @@ class ResourceQuerySet(models.QuerySet):
     def published(self):
         """The only door public code uses: published resources, nothing else."""
         return self.filter(status=Resource.Status.PUBLISHED, published_at__isnull=False)
+
+    def review_due(self, now=None):
+        """Published resources nobody has reviewed for a year: reviewed over a year ago, or never
+        reviewed and listed for over a year."""
+        year_ago = (now or timezone.now()) - REVIEW_INTERVAL
+        return self.published().filter(
+            models.Q(last_reviewed_at__lt=year_ago)
+            | models.Q(last_reviewed_at=None, published_at__lt=year_ago)
+        )
+
+    def link_health(self, health: str):
+        """Resources whose link (as it is now) the link checker last found ``health``, one of
+        :class:`LinkCheck.Health`. A record of another link (since changed) does not count."""
+        current = models.Q(link_check__url=F("url")) & ~models.Q(url="")
+        answered = models.Q(link_check__status_code__isnull=False) | ~models.Q(link_check__error="")
+        match health:
+            case LinkCheck.Health.BROKEN:
+                return self.filter(current, link_check__broken_since__isnull=False)
+            case LinkCheck.Health.FAILING:
+                return self.filter(
+                    current, link_check__failures__gt=0, link_check__broken_since__isnull=True
+                )
+            case LinkCheck.Health.OK:
+                return self.filter(current, answered, link_check__failures=0)
+            case LinkCheck.Health.NOT_CHECKED:
+                return self.exclude(url="").exclude(current & answered)
+        raise ValueError(f"Unknown link health {health!r}")
 
     def upcoming(self, now=None):
         """Live sessions that have not ended yet, soonest first."""
@@ -323,13 +355,16 @@ class Resource(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    # When a moderator last checked that the resource is still accurate and available (null:
+    # never, which is what every resource starts with), and who did.
+    last_reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
     last_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("last reviewed by"),
     )
 
     # Comparable forms of the link and title, for spotting duplicates (see resources/links.py).
@@ -500,6 +535,73 @@ class ResourceFile(models.Model):
         from healtorture.files import type_label
 
         return type_label(self.content_type)
+
+
+class LinkCheck(models.Model):
+    """What the link checker (``manage.py check_links``) last found for a published resource:
+    its link's answer, where it ends up, how many checks in a row failed, and its files."""
+
+    class Error(models.TextChoices):
+        TIMEOUT = "timeout", _("no answer in time")
+        DNS = "dns", _("address not found (DNS)")
+        REFUSED = "refused", _("connection refused")
+        TLS = "tls", _("secure connection failed (TLS)")
+        REDIRECTS = "redirects", _("too many redirects")
+        INVALID = "invalid", _("not a web address")
+        OTHER = "other", _("connection failed")
+
+    class Health(models.TextChoices):
+        BROKEN = "broken", _("broken")
+        FAILING = "failing", _("failing")
+        OK = "ok", _("ok")
+        NOT_CHECKED = "not-checked", _("not checked")
+
+    resource = models.OneToOneField(
+        Resource, on_delete=models.CASCADE, primary_key=True, related_name="link_check"
+    )
+    # The link as it was checked: once a moderator changes it, this record no longer applies.
+    url = models.CharField(max_length=1000, blank=True)
+    checked_at = models.DateTimeField(_("checked"))
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.CharField(max_length=10, choices=Error.choices, blank=True)
+    final_url = models.CharField(
+        _("final address"), max_length=2000, blank=True, help_text=_("After redirects.")
+    )
+    permanent_redirect = models.BooleanField(default=False)
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    broken_since = models.DateTimeField(null=True, blank=True)
+    file_problems = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("link check")
+        indexes = [models.Index(fields=["checked_at"], name="link_check_checked_at")]
+
+    def __str__(self):
+        return f"{self.url or self.resource_id}: {self.outcome}"
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.error and self.status_code is not None and 200 <= self.status_code < 300
+
+    @property
+    def redirected(self) -> bool:
+        return bool(self.final_url) and self.final_url != self.url
+
+    @property
+    def outcome(self) -> str:
+        """The last answer in words: "200", "404", "timeout (no answer in time)"."""
+        if self.error:
+            return f"{self.error} ({self.get_error_display()})"
+        return str(self.status_code) if self.status_code is not None else "—"
+
+    def health(self, current_url: str) -> str:
+        """One of :class:`Health` for the resource's link as it is now."""
+        unchecked = self.status_code is None and not self.error
+        if not current_url or current_url != self.url or unchecked:
+            return self.Health.NOT_CHECKED
+        if self.broken_since:
+            return self.Health.BROKEN
+        return self.Health.FAILING if self.failures else self.Health.OK
 
 
 class GuideQuerySet(models.QuerySet):

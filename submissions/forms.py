@@ -1,4 +1,4 @@
-"""The public forms: "Share a resource" and "Ask an expert".
+"""The public forms: "Share a resource", "Ask an expert" and "Report a problem".
 
 Both carry the same protections: a honeypot field people never see, a signed timestamp that
 refuses forms sent back faster than a person could fill them in, length limits on every field,
@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from healtorture.files import sniff_content_type, type_label
 from resources.models import LANGUAGES, Audience, Resource, Topic
+
+from .models import ProblemReport
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 # What may be uploaded, judged by content: documents and slides.
@@ -253,4 +255,27 @@ class ContactForm(ProtectedForm):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     message = forms.CharField(
         label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+class ProblemReportForm(ProtectedForm):
+    """Report a problem with a resource: what is wrong, and an address if a reply is wanted."""
+
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"), choices=ProblemReport.Reason.choices, widget=forms.RadioSelect
+    )
+    details = forms.CharField(
+        label=_("Details"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "What you found, e.g. where the link leads now. Nothing that identifies a client."
+        ),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        max_length=254,
+        required=False,
+        help_text=_("Only if you would like a reply. Never shown or shared."),
     )

@@ -33,7 +33,8 @@ def test_every_model_is_in_the_admin(model, admin_client, rf, admin_user):
     request.user = admin_user
     can_add = admin.site.get_model_admin(model).has_add_permission(request)
     assert can_add == (opts.label not in {"submissions.Submission", "submissions.DecisionRecord",
-                                          "submissions.OutboxMessage"})  # fmt: skip
+                                          "submissions.OutboxMessage", "submissions.ProblemReport",
+                                          "resources.LinkCheck"})  # fmt: skip
     add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
     assert add.status_code == (200 if can_add else 403)
 

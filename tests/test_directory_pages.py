@@ -53,7 +53,7 @@ def test_a_resource_page_has_what_a_practitioner_needs_to_decide(client):
         presenters="Jeffrey Goldhagen, ISSOP",
         ce_credit=True,
         url="https://example.org/training",
-        last_reviewed_on=dt.date(2026, 1, 15),
+        last_reviewed_at=dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.UTC),
     )
 
     response = client.get(resource.get_absolute_url())
