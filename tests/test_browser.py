@@ -4,54 +4,13 @@ Skipped, with the reason in pytest's summary, when Chromium is not installed
 (``apt-get install chromium``, or ``CHROMIUM=/path/to/chromium``).
 """
 
-import os
-import shutil
-
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
 from resources.models import Resource
 
-CHROMIUM = (
-    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-)
-# Offline and quiet: Chromium talks to nothing but this machine.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]  # fmt: skip
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed: browser tests skipped"),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; Django would then refuse the
-    # test's own database calls. Nothing here runs Django code inside that loop.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _close_server_connections():
-    """The live server's request threads must not keep connections open past the test, or the
-    test database cannot be dropped."""
-    from django.db import connections
-
-    saved = connections.settings["default"]["CONN_MAX_AGE"]
-    connections.settings["default"]["CONN_MAX_AGE"] = 0
-    yield
-    connections.settings["default"]["CONN_MAX_AGE"] = saved
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("close_server_connections")]
 
 
 @pytest.fixture
