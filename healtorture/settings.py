@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "healtorture.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what the middleware below return (whitenoise serves static files compressed
+    # already): after ConditionalGetMiddleware has set the ETag of the uncompressed page.
+    "healtorture.middleware.CompressTextMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "healtorture.middleware.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -30,6 +30,11 @@ from submissions.models import Submission
 from .factories import make_resource
 
 MODERATOR = {"username": "moderator", "password": "a long moderation passphrase"}
+LONG_SUMMARY = (
+    "How clinicians, lawyers and interpreters work together with survivors of torture and their "
+    "families, from the first meeting to rehabilitation: practical steps, common mistakes, and "
+    "what survivors themselves asked for."
+)
 # A minimal valid PDF: its type is read from the content.
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 40_000
 
@@ -62,6 +67,8 @@ def build_site(django_user_model, *, synthetic: int = 60) -> Site:
     call_command("load_demo", stdout=StringIO())
     if synthetic:
         call_command("generate_resources", resources=synthetic, seed=1, stdout=StringIO())
+        # Synthetic summaries are short; give them the length of the longest real ones.
+        Resource.objects.filter(slug__startswith="synthetic-").update(summary=LONG_SUMMARY)
     now = timezone.now()
     organization = Organization.objects.published().filter(is_key=True).order_by("name").first()
     file_resource = make_resource(
