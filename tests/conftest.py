@@ -72,9 +72,7 @@ CHROMIUM_ARGS = [
 # committed). VNU_JAR=/path/to/vnu.jar uses another copy.
 VNU_VERSION = "26.9.27"
 VNU_DIR = Path(__file__).resolve().parent.parent / "var" / "vnu"
-VNU_JAR = Path(
-    os.environ.get("VNU_JAR") or VNU_DIR / "node_modules/vnu-jar/build/dist/vnu.jar"
-)
+VNU_JAR = Path(os.environ.get("VNU_JAR") or VNU_DIR / "node_modules/vnu-jar/build/dist/vnu.jar")
 
 
 def missing_tool(reason: str):
@@ -120,7 +118,7 @@ def close_server_connections():
 def vnu_jar() -> Path:
     java = shutil.which("java")
     if not java:
-        missing_tool("Java is not installed (apt-get install default-jre-headless): HTML not validated")
+        missing_tool("Java is not installed (apt-get install default-jre-headless)")
     if not VNU_JAR.exists():
         npm = shutil.which("npm")
         if not npm:
