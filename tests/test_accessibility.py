@@ -28,6 +28,14 @@ AXE_OPTIONS = {
 }
 
 
+# Colour scheme and window: a desktop in light and dark mode, and a phone.
+VIEWS = {
+    "light": {"width": 1280, "height": 800},
+    "dark": {"width": 1280, "height": 800},
+    "light phone": {"width": 360, "height": 740},
+}
+
+
 def origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -69,11 +77,11 @@ def test_axe_finds_nothing_on_any_kind_of_page(
     axe = Axe()
     requested = []
     counts, failures = {}, []
-    for scheme in ("light", "dark"):
-        visitor = browser.new_context(color_scheme=scheme)
-        moderator = browser.new_context(color_scheme=scheme)
+    for scheme, viewport in VIEWS.items():
+        visitor = browser.new_context(color_scheme=scheme.split()[0], viewport=viewport)
+        moderator = browser.new_context(color_scheme=scheme.split()[0], viewport=viewport)
         for context in (visitor, moderator):
-            context.on("request", lambda request: requested.append(request.url))
+            context.on("request", lambda request: requested.append(request))
         staff = moderator.new_page()
         staff.goto(f"{live_server.url}/admin/login/")
         staff.get_by_label("Username").fill(MODERATOR["username"])
@@ -90,12 +98,14 @@ def test_axe_finds_nothing_on_any_kind_of_page(
         visitor.close()
         moderator.close()
 
-    print("\naxe-core violations per page (light, dark):")
+    print(f"\naxe-core violations per page ({', '.join(VIEWS)}):")
     for page in site.pages:
-        print(f"  {counts[page.name, 'light']:3d} {counts[page.name, 'dark']:3d}  {page.name}")
+        print("  " + " ".join(f"{counts[page.name, view]:3d}" for view in VIEWS), page.name)
     assert not failures, "\n".join(failures)
+    # System fonts only: not one font file is fetched.
+    assert not [r.url for r in requested if r.resource_type == "font"]
     # No request ever leaves this machine: no CDN, no web font, no analytics, nothing but the
     # site's own server (data: URLs are no request).
-    origins = {origin(url) for url in requested if not url.startswith("data:")}
+    origins = {origin(r.url) for r in requested if not r.url.startswith("data:")}
     assert origins == {origin(live_server.url)}, origins
     assert urlsplit(live_server.url).hostname in {"127.0.0.1", "localhost"}
