@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -61,3 +62,26 @@ class RequestSizeLimitMiddleware:
             body = render_to_string("413.html", {"limit_mb": limit}, request=None)
             return HttpResponse(body, status=413)
         return self.get_response(request)
+
+
+# Text compresses to a fraction of its size; PDFs, video and images are compressed already.
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "image/svg+xml",
+)
+
+
+class CompressTextMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its BREACH mitigation) for pages, feeds, calendars and
+    exports only. A file people download is sent as it is, with its Content-Length, so that a
+    browser on a slow line can show how much is left."""
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES):
+            return response
+        return super().process_response(request, response)

@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what the middleware below return (whitenoise serves static files compressed
+    # already): after ConditionalGetMiddleware has set the ETag of the uncompressed page.
+    "healtorture.middleware.CompressTextMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "healtorture.middleware.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

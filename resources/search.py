@@ -73,11 +73,34 @@ class NumNode(Func):
     output_field = IntegerField()
 
 
+# On the search page a facet shows its first choices, and more up to a limit behind "more"; the
+# rest (those with the fewest results) are left out, so that the page stays within its weight
+# budget however large the vocabulary grows (tests/test_budget.py). Chosen ones are always shown.
+FACET_VISIBLE = 8
+FACET_LIMIT = 24
+
+
 @dataclass
 class Facet:
     name: str
     label: str
     choices: list[FacetChoice] = field(default_factory=list)
+
+    @property
+    def first(self) -> list[FacetChoice]:
+        return self.choices[:FACET_VISIBLE]
+
+    @property
+    def more(self) -> list[FacetChoice]:
+        return [
+            choice
+            for position, choice in enumerate(self.choices[FACET_VISIBLE:], FACET_VISIBLE)
+            if position < FACET_LIMIT or choice.selected
+        ]
+
+    @property
+    def left_out(self) -> int:
+        return len(self.choices) - FACET_VISIBLE - len(self.more) if self.more else 0
 
 
 @dataclass

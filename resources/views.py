@@ -212,8 +212,10 @@ class GuideDetailView(DetailView):
     context_object_name = "guide"
 
     def get_queryset(self):
-        items = GuideItem.objects.filter(resource__in=Resource.objects.published()).select_related(
-            "resource"
+        items = (
+            GuideItem.objects.filter(resource__in=Resource.objects.published())
+            .select_related("resource")
+            .prefetch_related("resource__files")  # its downloads, listed under each card
         )
         return Guide.objects.published().prefetch_related(
             Prefetch("items", queryset=items),

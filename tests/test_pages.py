@@ -45,7 +45,7 @@ PAGES = [
     ("topics", lambda c: reverse("resources:topics"), 2),
     ("topic", lambda c: reverse("resources:topic", args=["children"]), 5),
     ("guides", lambda c: reverse("resources:guides"), 2),
-    ("guide", lambda c: c["guide"].get_absolute_url(), 6),
+    ("guide", lambda c: c["guide"].get_absolute_url(), 7),
     ("organizations", lambda c: reverse("organizations:list"), 6),
     ("organization", lambda c: c["org"].get_absolute_url(), 8),
 ]
