@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from io import StringIO
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -165,7 +165,7 @@ def fetch(client, page: PageType):
     with the hidden timestamp a browser would send."""
     client.logout()
     if page.moderator:
-        client.login(**MODERATOR)
+        client.force_login(User.objects.get(username=MODERATOR["username"]))
     if page.post is None:
         return client.get(page.url)
     form = client.get(page.url).content.decode()
