@@ -87,9 +87,11 @@ def test_axe_finds_nothing_on_any_kind_of_page(
             # host) is reported on the console.
             context.on(
                 "console",
-                lambda message: refused.append(message.text)
-                if "Content Security Policy" in message.text
-                else None,
+                lambda message: (
+                    refused.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
             )
         staff = moderator.new_page()
         staff.goto(f"{live_server.url}/admin/login/")
