@@ -10,7 +10,9 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import URLResolver, translate_url
 from django.urls.resolvers import RoutePattern
+from django.utils.formats import date_format
 from django.utils.translation import get_language_from_path, get_language_info
+from django.utils.translation import gettext as _
 
 
 def language_prefixed(*urls) -> URLResolver:
@@ -52,3 +54,15 @@ def unprefixed(path: str) -> str:
     redirects each visitor to their own language: hreflang's ``x-default``)."""
     language = get_language_from_path(path)
     return path[len(language) + 1 :] if language else path
+
+
+def day_and_time(moment, *, weekday: bool = False, short: bool = False) -> str:
+    """A moment's date and clock time in the active language: "Thursday 20 August 2026, 12:00"
+    (``weekday``), "20 August 2026, 12:00", or "20 Aug, 12:00" (``short``: no year)."""
+    if short:
+        day = date_format(moment, "j M")
+    else:
+        day = date_format(moment, "DATE_FORMAT")
+        if weekday:
+            day = _("%(weekday)s %(date)s") % {"weekday": date_format(moment, "l"), "date": day}
+    return _("%(date)s, %(time)s") % {"date": day, "time": f"{moment:%H:%M}"}

@@ -190,6 +190,9 @@ LANGUAGES = [
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats for English and Arabic (healtorture/formats/); French and Spanish use
+# Django's.
+FORMAT_MODULE_PATH = ["healtorture.formats"]
 # Set when a visitor chooses a language other than their browser's (RememberLanguageMiddleware).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
