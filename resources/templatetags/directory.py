@@ -23,6 +23,16 @@ def json_ld(data) -> str:
 
 
 @register.simple_tag
+def content_lang(resource) -> str:
+    """``lang`` and ``dir`` attributes for a resource's own text (its title, summary and
+    description), which is in the resource's language, not the interface's: a screen reader
+    pronounces it right, and an English title reads left to right on an Arabic page."""
+    if resource.language and resource.language != "mul":
+        return format_html(' lang="{}" dir="auto"', resource.language)
+    return mark_safe(' dir="auto"')
+
+
+@register.simple_tag
 def session_time(resource) -> str:
     """A live session's time in its own time zone, with UTC beside it for everyone else."""
     if not resource.starts_at:
