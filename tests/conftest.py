@@ -46,3 +46,15 @@ def _no_rendered_page_cache(settings):
     """Tests read each response's context, which a cached page does not have; the page cache has
     tests of its own."""
     settings.SEARCH_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request leaves the language LocaleMiddleware
+    chose active in the thread, so that after a French page reverse() would give French
+    addresses; this keeps one test's pages from changing the next test's addresses."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
