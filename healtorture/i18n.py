@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import URLResolver, translate_url
+from django.urls import URLResolver, reverse, translate_url
 from django.urls.resolvers import RoutePattern
 from django.utils.formats import date_format
-from django.utils.translation import get_language_from_path, get_language_info
+from django.utils.translation import get_language_from_path, get_language_info, override
 from django.utils.translation import gettext as _
 
 
@@ -29,15 +29,20 @@ def language_prefixed(*urls) -> URLResolver:
 
 def language_versions(request) -> list[dict]:
     """The current page in every language: its address (with the same query string), and each
-    language's name in that language. Empty where no URL matched (error pages)."""
-    match = getattr(request, "resolver_match", None)
-    if match is None:
-        return []
-    query = f"?{urlencode(list(request.GET.lists()), doseq=True)}" if request.GET else ""
+    language's name in that language. Where no URL matched (a page not found), the home page in
+    each language."""
+    matched = getattr(request, "resolver_match", None) is not None
+    query = (
+        f"?{urlencode(list(request.GET.lists()), doseq=True)}" if request.GET and matched else ""
+    )
     versions = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
-        path = translate_url(request.path, code)
+        if matched:
+            path = translate_url(request.path, code)
+        else:
+            with override(code):
+                path = reverse("home")
         versions.append(
             {
                 "code": code,

@@ -130,6 +130,9 @@ def test_a_missing_page_is_a_404_in_the_pages_language(client):
     assert response.status_code == 404
     assert gettext_in("fr", "Page not found") in response.text
     assert '<html lang="fr" dir="ltr">' in response.text
+    # The switcher still offers the other languages (their home pages); no hreflang links.
+    assert '<a href="/ar/" lang="ar" hreflang="ar">' in response.text
+    assert 'rel="alternate" hreflang' not in response.text
 
 
 # --- every page in every language ----------------------------------------------------------------
