@@ -9,13 +9,41 @@ the other languages and ``x-default`` (the address without a prefix, which redir
 to their own language) as ``<xhtml:link rel="alternate" hreflang>``.
 """
 
+from collections.abc import Sequence
+
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 
 from organizations.models import Organization
 from resources.models import Guide, Resource, TaggedResource, Topic
+
+
+class LanguageVersions(Sequence):
+    """The (item, language) pairs of a sitemap, read a page at a time: a count, then one slice
+    of the items for the page asked for. (Django's i18n sitemaps make the list of every pair
+    first, reading every row of the table for each page of the sitemap.)"""
+
+    def __init__(self, items, languages: list[str]):
+        self.items, self.languages = items, languages
+
+    @cached_property
+    def _count(self) -> int:
+        items = self.items
+        return items.count() if isinstance(items, QuerySet) else len(items)
+
+    def __len__(self) -> int:
+        return self._count * len(self.languages)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(len(self))
+        n = len(self.languages)
+        first, last = start // n, -(-stop // n)
+        pairs = [(item, code) for item in self.items[first:last] for code in self.languages]
+        return pairs[start - first * n : stop - first * n]
 
 
 class LanguagesSitemap(Sitemap):
@@ -24,6 +52,9 @@ class LanguagesSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    def _items(self):
+        return LanguageVersions(self.items(), self._languages())
 
 
 class ResourceSitemap(LanguagesSitemap):

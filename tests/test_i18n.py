@@ -277,6 +277,29 @@ def test_the_sitemap_lists_every_language_with_alternates(client, content):
     }
 
 
+def test_sitemap_pages_split_the_language_versions_without_reading_every_row(
+    client, content, monkeypatch, django_assert_max_num_queries
+):
+    from healtorture.sitemaps import LanguageVersions, ResourceSitemap
+
+    versions = LanguageVersions(["a", "b", "c"], ["en", "fr"])
+    assert len(versions) == 6
+    assert versions[1:4] == [("a", "fr"), ("b", "en"), ("b", "fr")]
+    assert versions[5] == ("c", "fr")
+
+    for i in range(2):
+        make_resource(title=f"More {i}")
+    monkeypatch.setattr(ResourceSitemap, "limit", 5)  # 3 resources x 4 languages: 3 pages
+    seen = []
+    for page in (1, 2, 3):
+        with django_assert_max_num_queries(3):
+            response = client.get("/sitemap-resources.xml", {"p": page})
+        root = ET.fromstring(response.content)  # noqa: S314
+        seen += [loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(seen) == len(set(seen)) == 12
+    assert client.get("/sitemap-resources.xml", {"p": 4}).status_code == 404
+
+
 # --- caches keep languages apart ----------------------------------------------------------------
 
 
