@@ -63,9 +63,10 @@ def unprefixed(path: str) -> str:
 
 def day_and_time(moment, *, weekday: bool = False, short: bool = False) -> str:
     """A moment's date and clock time in the active language: "Thursday 20 August 2026, 12:00"
-    (``weekday``), "20 August 2026, 12:00", or "20 Aug, 12:00" (``short``: no year)."""
+    (``weekday``), "20 August 2026, 12:00", or "20 Aug, 12:00" (``short``: the language's
+    MONTH_DAY_FORMAT, no year)."""
     if short:
-        day = date_format(moment, "j M")
+        day = date_format(moment, "MONTH_DAY_FORMAT")
     else:
         day = date_format(moment, "DATE_FORMAT")
         if weekday:

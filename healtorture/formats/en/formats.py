@@ -4,6 +4,6 @@ not Django's American defaults (Jan. 15, 2026, 3 p.m.): readers are all over the
 DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j F Y, H:i"
-MONTH_DAY_FORMAT = "j F"
+MONTH_DAY_FORMAT = "j M"
 SHORT_DATE_FORMAT = "j M Y"
 SHORT_DATETIME_FORMAT = "j M Y, H:i"
