@@ -3,23 +3,25 @@
 import mimetypes
 
 import puremagic
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Labels a practitioner recognises, shown beside the download size.
 TYPE_LABELS = {
     "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
-    "application/msword": "Word document",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _("Word document"),
+    "application/msword": _("Word document"),
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
-    "application/vnd.ms-powerpoint": "PowerPoint slides",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel spreadsheet",
-    "application/vnd.oasis.opendocument.text": "OpenDocument text",
-    "application/vnd.oasis.opendocument.presentation": "OpenDocument slides",
-    "application/epub+zip": "EPUB book",
-    "audio/mpeg": "MP3 audio",
-    "video/mp4": "MP4 video",
-    "image/png": "PNG image",
-    "image/jpeg": "JPEG image",
-    "text/plain": "Text",
+    "application/vnd.ms-powerpoint": _("PowerPoint slides"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _("Excel spreadsheet"),
+    "application/vnd.oasis.opendocument.text": _("OpenDocument text"),
+    "application/vnd.oasis.opendocument.presentation": _("OpenDocument slides"),
+    "application/epub+zip": _("EPUB book"),
+    "audio/mpeg": _("MP3 audio"),
+    "video/mp4": _("MP4 video"),
+    "image/png": _("PNG image"),
+    "image/jpeg": _("JPEG image"),
+    "text/plain": _("Text"),
 }
 
 
@@ -55,4 +57,7 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def type_label(content_type: str) -> str:
-    return TYPE_LABELS.get(content_type, content_type.split("/")[-1].upper() or "File")
+    label = TYPE_LABELS.get(content_type)
+    if label is not None:
+        return str(label)
+    return content_type.split("/")[-1].upper() or gettext("File")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
@@ -29,6 +30,38 @@ class CacheHeadersMiddleware:
         else:
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
             patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+class RememberLanguageMiddleware:
+    """Remember a language chosen with the language switcher (or any link into another
+    language's pages): when a page's language is not the one the visitor's cookie or browser
+    asks for, the response sets the language cookie, so that an address without a language
+    prefix (an older link, a bookmark) later leads to the chosen language. A visitor whose browser
+    already asks for the page's language gets no cookie, and the page stays publicly cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        language = translation.get_language_from_path(request.path_info)
+        if (
+            language
+            and response.status_code == 200
+            and request.method in {"GET", "HEAD"}
+            and translation.get_language_from_request(request) != language
+        ):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return response
 
 
@@ -59,7 +92,10 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
             limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
-            body = render_to_string("413.html", {"limit_mb": limit}, request=None)
+            # Before LocaleMiddleware: the page's language is read here, from the address.
+            language = translation.get_language_from_request(request, check_path=True)
+            with translation.override(language):
+                body = render_to_string("413.html", {"limit_mb": limit}, request=None)
             return HttpResponse(body, status=413)
         return self.get_response(request)
 

@@ -3,10 +3,16 @@
 Each section costs a constant number of queries (a count, a page of rows, and for the index one
 aggregate for its last change), whatever the amount of content; a section longer than ``limit``
 URLs is split into pages (``/sitemap-resources.xml?p=2``) listed in the index.
+
+Every page is listed in each language (``/en/…``, ``/fr/…``, …), each entry with its versions in
+the other languages and ``x-default`` (the address without a prefix, which redirects each visitor
+to their own language) as ``<xhtml:link rel="alternate" hreflang>``.
 """
 
+from collections.abc import Sequence
+
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 
@@ -14,8 +20,47 @@ from organizations.models import Organization
 from resources.models import Guide, Resource, TaggedResource, Topic
 
 
-class ResourceSitemap(Sitemap):
-    limit = 10_000  # a page of this size renders in well under a second
+class LanguageVersions(Sequence):
+    """The (item, language) pairs of a sitemap, read a page at a time: a count, then one slice
+    of the items for the page asked for. (Django's i18n sitemaps make the list of every pair
+    first, reading every row of the table for each page of the sitemap.)"""
+
+    def __init__(self, items, languages: list[str]):
+        self.items, self.languages = items, languages
+
+    @cached_property
+    def _count(self) -> int:
+        items = self.items
+        return items.count() if isinstance(items, QuerySet) else len(items)
+
+    def __len__(self) -> int:
+        return self._count * len(self.languages)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(len(self))
+        n = len(self.languages)
+        first, last = start // n, -(-stop // n)
+        pairs = [(item, code) for item in self.items[first:last] for code in self.languages]
+        return pairs[start - first * n : stop - first * n]
+
+
+class LanguagesSitemap(Sitemap):
+    """A sitemap of pages in every language of ``settings.LANGUAGES``, with hreflang links."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def _items(self):
+        return LanguageVersions(self.items(), self._languages())
+
+
+class ResourceSitemap(LanguagesSitemap):
+    # URLs a page (2,500 resources in four languages, each with five alternates): a page of
+    # this size renders in well under a second.
+    limit = 10_000
 
     def items(self):
         return Resource.objects.published().only("slug", "updated_at").order_by("pk")
@@ -27,7 +72,7 @@ class ResourceSitemap(Sitemap):
         return Resource.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class OrganizationSitemap(Sitemap):
+class OrganizationSitemap(LanguagesSitemap):
     def items(self):
         return Organization.objects.published().only("slug", "updated_at").order_by("pk")
 
@@ -50,7 +95,7 @@ def _topics_with_published_resources():
     )
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(LanguagesSitemap):
     def items(self):
         return _topics_with_published_resources().order_by("pk")
 
@@ -66,7 +111,7 @@ class TopicSitemap(Sitemap):
         )
 
 
-class GuideSitemap(Sitemap):
+class GuideSitemap(LanguagesSitemap):
     def items(self):
         return Guide.objects.published().only("slug", "updated_at").order_by("pk")
 
@@ -77,7 +122,7 @@ class GuideSitemap(Sitemap):
         return Guide.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(LanguagesSitemap):
     """The site's fixed pages. A listing's last change is the newest change to what it lists;
     pages that do not list content (about, open data) have none."""
 
@@ -97,13 +142,14 @@ class PageSitemap(Sitemap):
         pages = []
         for name, content in self.PAGES:
             try:
-                pages.append((reverse(name), content))
+                reverse(name)
             except NoReverseMatch:
                 continue
+            pages.append((name, content))
         return pages
 
     def location(self, item):
-        return item[0]
+        return reverse(item[0])  # in the language the sitemap framework activates
 
     def lastmod(self, item):
         return self._latest.get(item[1])

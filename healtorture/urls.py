@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -10,9 +11,9 @@ from resources import digest, exports
 from . import views
 from .sitemaps import SITEMAPS
 
+# Language-neutral addresses: for machines (crawlers, load balancers, feed readers, calendars,
+# spreadsheets) and for staff. Pages are in i18n_patterns below, under a language prefix.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
     # For crawlers: an index of one sitemap per kind of page, and robots.txt pointing to it.
     path(
@@ -38,19 +39,28 @@ urlpatterns = [
         name="robots",
     ),
     # Open data: the search's results and the organisation directory as JSON and CSV.
-    path("data/", exports.open_data_page, name="open-data"),
     path("resources.json", exports.resources_json, name="resources-json"),
     path("resources.csv", exports.resources_csv, name="resources-csv"),
     path("organizations.json", organization_exports.organizations_json, name="organizations-json"),
     path("organizations.csv", organization_exports.organizations_csv, name="organizations-csv"),
+    # Resources' pages (prefixed) and their files, calendars and feeds (not): see resources/urls.py.
+    path("", include("resources.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+# Pages: /en/..., /fr/..., /es/..., /ar/...; an address without a prefix redirects to the
+# visitor's language (LocaleMiddleware), so every older link still works.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("data/", exports.open_data_page, name="open-data"),
     # The quarterly digest (also an e-mail: manage.py digest 2026-q4).
     path("digest/", digest.latest_digest, name="latest-digest"),
     path("digest/<str:period>/", digest.digest_page, name="digest"),
-    path("", include("resources.urls")),
     path("organizations/", include("organizations.urls")),
     path("", include("submissions.urls")),
-    path(settings.ADMIN_URL, admin.site.urls),
-]
+    prefix_default_language=True,
+)
 
 handler404 = "healtorture.views.page_not_found"
 handler500 = "healtorture.views.server_error"

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -19,11 +20,12 @@ logger = logging.getLogger(__name__)
 
 # The home page's pathways: a guide when it is published, else a search for that audience.
 PATHWAYS = [
-    ("I serve survivors", "Clinical, psychosocial, legal and case-management resources.",
+    (_("I serve survivors"), _("Clinical, psychosocial, legal and case-management resources."),
      None, "service-providers"),
-    ("I’m new to this work", "The fundamentals, safety, looking after yourself, and who to ask.",
+    (_("I’m new to this work"),
+     _("The fundamentals, safety, looking after yourself, and who to ask."),
      "new-to-serving-survivors", "new-staff"),
-    ("I’m a student or researcher", "Standards, reports, research and expert voices.",
+    (_("I’m a student or researcher"), _("Standards, reports, research and expert voices."),
      "students-and-researchers", "students-researchers"),
 ]  # fmt: skip
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpResponse
+from django.utils.translation import get_language
 
 VERSION_KEY = "resources:content-version"
 
@@ -62,15 +63,17 @@ def search_cache():
 
 
 def cache_rendered_page(view):
-    """Keep the rendered page of an anonymous GET under its full URL and the content version,
-    in the shared cache: a search that any process has answered costs two small queries."""
+    """Keep the rendered page of an anonymous GET under its full URL, its language and the
+    content version, in the shared cache: a search that any process has answered costs two small
+    queries. (The URL holds the language too; the key says so again so that a page can never be
+    served in another language than the one it was rendered in.)"""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.SEARCH_PAGE_CACHE_SECONDS
         if not seconds or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
-        key = search_key("page", content_version(), request.get_full_path())
+        key = search_key("page", content_version(), get_language(), request.get_full_path())
         cached = caches["default"].get(key)
         if cached is not None:
             content, content_type = cached

@@ -29,7 +29,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+
+from healtorture.i18n import day_and_time
 
 from .models import Resource
 
@@ -37,8 +41,6 @@ PER_KIND = 25
 MAX_SESSIONS = 100
 FIRST_YEAR = 2000
 PERIOD_RE = re.compile(r"^(\d{4})-q([1-4])$", re.IGNORECASE)
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]  # fmt: skip
 
 
 class InvalidPeriod(ValueError):
@@ -75,8 +77,9 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        first, last = MONTHS[(self.number - 1) * 3], MONTHS[self.number * 3 - 1]
-        return f"{first}–{last} {self.year}"
+        """The quarter's months and year ("April to June 2026"), in the active language."""
+        first, last = MONTHS[(self.number - 1) * 3 + 1], MONTHS[self.number * 3]
+        return _("%(first)s–%(last)s %(year)s") % {"first": first, "last": last, "year": self.year}
 
     @property
     def start(self) -> dt.datetime:
@@ -173,14 +176,14 @@ class Digest:
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 zone = zoneinfo.ZoneInfo("UTC")
             local, utc = session.starts_at.astimezone(zone), session.starts_at.astimezone(dt.UTC)
-            session.when = f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M} {local.tzname()}"
-            session.when_utc = None if zone.key == "UTC" else f"{utc.day} {utc:%b}, {utc:%H:%M} UTC"
+            session.when = f"{day_and_time(local, weekday=True)} {local.tzname()}"
+            session.when_utc = None if zone.key == "UTC" else f"{day_and_time(utc, short=True)} UTC"
             session.is_past = (session.ends_at or session.starts_at) < self.now
         return sessions
 
     @property
     def title(self) -> str:
-        return f"HealTorture digest, {self.quarter.label}"
+        return _("HealTorture digest, %(quarter)s") % {"quarter": self.quarter.label}
 
     @property
     def is_empty(self) -> bool:

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Timezone
 
@@ -85,13 +86,15 @@ def calendar_event(resource: Resource, request) -> Event:
     page = request.build_absolute_uri(resource.get_absolute_url())
     start = resource.starts_at.astimezone(zone)
     end = (resource.ends_at or resource.starts_at + DEFAULT_DURATION).astimezone(zone)
-    lines = [resource.summary, "", f"Details: {page}"]
+    # In the visitor's language (Accept-Language, or the language cookie): a calendar file has
+    # one address for everyone.
+    lines = [resource.summary, "", _("Details: %(url)s") % {"url": page}]
     if resource.registration_url:
-        lines.append(f"Register: {resource.registration_url}")
+        lines.append(_("Register: %(url)s") % {"url": resource.registration_url})
     if resource.recording_url:
-        lines.append(f"Recording: {resource.recording_url}")
+        lines.append(_("Recording: %(url)s") % {"url": resource.recording_url})
     if not resource.ends_at:
-        lines.append("(The end time was not given.)")
+        lines.append(_("(The end time was not given.)"))
     event = Event()
     event.add("uid", uid(resource))
     event.add("dtstamp", resource.updated_at.astimezone(UTC).replace(microsecond=0))
@@ -172,7 +175,7 @@ def subscribable(queryset, request, *, name: str, filename: str) -> HttpResponse
 def events_calendar(request):
     """Every upcoming session and those of the last 90 days, to subscribe to."""
     return subscribable(
-        sessions(), request, name="HealTorture live sessions", filename="healtorture-events.ics"
+        sessions(), request, name=_("HealTorture live sessions"), filename="healtorture-events.ics"
     )
 
 

@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from organizations.models import Organization
 
@@ -174,15 +175,15 @@ class SearchFeed(ResourceFeed):
         search = Search(feed_params(request), page_size=FEED_SIZE)
         query = feed_params(request).urlencode()
         if search.text:
-            title = f"{SITE}: resources matching “{search.text}”"
+            title = _("HealTorture: resources matching “%(text)s”") % {"text": search.text}
         elif query:
-            title = f"{SITE}: resources for a search"
+            title = _("HealTorture: resources for a search")
         else:
-            title = f"{SITE}: new resources"
+            title = _("HealTorture: new resources")
         return Source(
             request=request,
             title=title,
-            description="New resources for people who serve survivors of torture.",
+            description=_("New resources for people who serve survivors of torture."),
             page_url=with_query(reverse("resources:list"), query),
             resources=newest_first(search.matching()),
         )
@@ -201,7 +202,8 @@ class TopicFeed(ResourceFeed):
         return Source(
             request=request,
             title=f"{SITE}: {topic.name}",
-            description=topic.description or f"New resources on {topic.name}.",
+            description=topic.description
+            or _("New resources on %(topic)s.") % {"topic": topic.name},
             page_url=with_query(topic.get_absolute_url(), request.GET.urlencode()),
             resources=newest_first(search.matching()),
         )
@@ -220,8 +222,8 @@ class OrganizationFeed(ResourceFeed):
         search = Search(params, page_size=FEED_SIZE)
         return Source(
             request=request,
-            title=f"{SITE}: resources from {organization.name}",
-            description=f"New resources from {organization}.",
+            title=_("HealTorture: resources from %(name)s") % {"name": organization.name},
+            description=_("New resources from %(name)s.") % {"name": organization},
             page_url=organization.get_absolute_url(),
             resources=newest_first(search.matching()),
         )
@@ -243,8 +245,9 @@ class GuideFeed(ResourceFeed):
         )
         return Source(
             request=request,
-            title=f"{SITE} guide: {guide.title}",
-            description=guide.summary or f"The resources of the guide “{guide.title}”.",
+            title=_("HealTorture guide: %(title)s") % {"title": guide.title},
+            description=guide.summary
+            or _("The resources of the guide “%(title)s”.") % {"title": guide.title},
             page_url=guide.get_absolute_url(),
             resources=resources,
         )

@@ -27,7 +27,7 @@ from django.utils.functional import cached_property
 
 from . import vocabulary
 from .cache import content_version, search_cache, search_key
-from .filters import LANGUAGES, ResourceFilterSet, annotate_dates, flag
+from .filters import HAS_CHOICES, LANGUAGES, ResourceFilterSet, annotate_dates, flag
 from .models import Resource
 
 PAGE_SIZE = 20
@@ -284,7 +284,7 @@ class Search:
             "kind": dict(Resource.Kind.choices),
             "language": dict(LANGUAGES),
             "access": dict(Resource.Access.choices),
-            "has": {"recording": "Has a recording", "file": "Has a file to download"},
+            "has": dict(HAS_CHOICES),
         }
         facets = {name: Facet(name, str(fields[name].label)) for name in ResourceFilterSet.FACETS}
         seen: set[tuple[str, str]] = set()

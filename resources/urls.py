@@ -1,20 +1,26 @@
 from django.urls import path
 
+from healtorture.i18n import language_prefixed
+
 from . import events, feeds, views
 
 app_name = "resources"
 
 urlpatterns = [
-    path("resources/", views.resource_list, name="list"),
-    path("resources/<slug:slug>/", views.ResourceDetailView.as_view(), name="detail"),
+    # Pages, in each language: /en/resources/, /fr/resources/...
+    language_prefixed(
+        path("resources/", views.resource_list, name="list"),
+        path("resources/<slug:slug>/", views.ResourceDetailView.as_view(), name="detail"),
+        path("topics/", views.TopicListView.as_view(), name="topics"),
+        path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+        path("guides/", views.GuideListView.as_view(), name="guides"),
+        path("guides/<slug:slug>/", views.GuideDetailView.as_view(), name="guide"),
+        path("events/", events.events, name="events"),
+    ),
+    # Files, calendars and feeds: one address whatever the language.
     path("resources/<slug:slug>/calendar.ics", events.resource_calendar, name="calendar"),
     path("files/<int:pk>/<str:name>", views.resource_file, name="file"),
-    path("topics/", views.TopicListView.as_view(), name="topics"),
-    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("topics/<slug:slug>/events.ics", events.topic_calendar, name="topic-events-ics"),
-    path("guides/", views.GuideListView.as_view(), name="guides"),
-    path("guides/<slug:slug>/", views.GuideDetailView.as_view(), name="guide"),
-    path("events/", events.events, name="events"),
     path("events.ics", events.events_calendar, name="events-ics"),
     # Feeds: RSS 2.0, and Atom 1.0 at the same path plus atom/.
     path("feeds/resources/", feeds.SearchFeed(), name="search-feed"),

@@ -6,6 +6,8 @@ from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
@@ -52,7 +54,7 @@ def render_search(request, params, **extra):
     active = [
         {
             "name": name,
-            "label": ACTIVE_LABELS.get(name, name),
+            "label": str(ACTIVE_LABELS.get(name, name)),
             "value": _active_value_label(name, value, labels),
             "remove_url": reverse("resources:list") + _without(params, name, value),
         }
@@ -78,16 +80,18 @@ def render_search(request, params, **extra):
 
 
 ACTIVE_LABELS = {
-    "kind": "Type", "topic": "Topic", "audience": "Audience", "language": "Language",
-    "organization": "Organisation", "region": "Country or region", "year": "Year",
-    "access": "Access", "has": "Has", "date_from": "From", "date_to": "To",
-    "upcoming": "Upcoming only",
+    "kind": gettext_lazy("Type"), "topic": gettext_lazy("Topic"),
+    "audience": gettext_lazy("Audience"), "language": gettext_lazy("Language"),
+    "organization": gettext_lazy("Organisation"), "region": gettext_lazy("Country or region"),
+    "year": gettext_lazy("Year"), "access": gettext_lazy("Access"),
+    "has": gettext_lazy("Has"), "date_from": gettext_lazy("From"), "date_to": gettext_lazy("To"),
+    "upcoming": gettext_lazy("Upcoming only"),
 }  # fmt: skip
 
 
 def _active_value_label(name: str, value: str, labels: dict) -> str:
     if name == "upcoming":
-        return "yes"
+        return _("yes")
     return labels.get((name, value), value)
 
 

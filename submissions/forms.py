@@ -73,21 +73,21 @@ class ProtectedForm(forms.Form):
             if isinstance(value, str):
                 cleaned[name] = CONTROL_CHARS.sub("", value)
         if cleaned.get("website"):
-            self.abuse_error = "This form could not be accepted."
+            self.abuse_error = _("This form could not be accepted.")
         else:
             try:
                 started = signing.loads(
                     self.data.get("started", ""), salt=TIMESTAMP_SALT, max_age=24 * 3600
                 )
             except signing.BadSignature:
-                self.abuse_error = (
+                self.abuse_error = _(
                     "This form has expired or was changed. Please check what you wrote and send "
                     "it again."
                 )
                 self.fields["started"].initial = signing.dumps(time.time(), salt=TIMESTAMP_SALT)
             else:
                 if time.time() - float(started) < settings.FORM_MIN_SECONDS:
-                    self.abuse_error = (
+                    self.abuse_error = _(
                         "That was quicker than a person can fill in this form. Please check "
                         "what you wrote and send it again."
                     )
@@ -109,8 +109,8 @@ class ShareResourceForm(ProtectedForm):
     file = forms.FileField(
         label=_("Or a file"),
         required=False,
-        help_text=_("PDF, Word, PowerPoint or OpenDocument, up to %(mb)s MB.")
-        % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
+        # Formatted when the form is shown, in the visitor's language (see __init__).
+        help_text=_("PDF, Word, PowerPoint or OpenDocument, up to %(mb)s MB."),
     )
     kind = forms.ChoiceField(
         label=_("What is it?"), choices=[("", _("Choose one")), *Resource.Kind.choices]
@@ -160,7 +160,9 @@ class ShareResourceForm(ProtectedForm):
         label=_("Time zone of the session"),
         max_length=64,
         required=False,
-        widget=forms.TextInput(attrs={"list": "timezones", "placeholder": "e.g. America/Chicago"}),
+        widget=forms.TextInput(
+            attrs={"list": "timezones", "placeholder": _("e.g. America/Chicago")}
+        ),
     )
     registration_url = forms.URLField(label=_("Registration link"), max_length=1000, required=False)
 
@@ -187,6 +189,9 @@ class ShareResourceForm(ProtectedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        }
         self.fields["topics"].choices = list(
             Topic.objects.order_by("name").values_list("slug", "name")
         )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
@@ -44,8 +44,10 @@ def rate_limited(request, exception):
     context = {
         "form": form,
         "timezones": COMMON_TIMEZONES,
-        "blocked": "You have sent several forms in a short time. Please wait an hour and send "
-        "this again; what you wrote is still here.",
+        "blocked": _(
+            "You have sent several forms in a short time. Please wait an hour and send this "
+            "again; what you wrote is still here."
+        ),
     }
     response = render(request, template, context, status=429)
     response["Retry-After"] = "3600"

@@ -148,3 +148,13 @@ def pytest_terminal_summary(terminalreporter):
             yellow=True,
             bold=True,
         )
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request leaves the language LocaleMiddleware
+    chose active in the thread, so that after a French page reverse() would give French
+    addresses; this keeps one test's pages from changing the next test's addresses."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

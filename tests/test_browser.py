@@ -48,7 +48,7 @@ def test_a_proposal_goes_from_the_form_through_moderation_into_search(
     settings.SHARE_RATE = "100/h"
 
     # A visitor shares a resource through the real form.
-    page.goto(f"{live_server.url}/share/")
+    page.goto(f"{live_server.url}{reverse('submissions:share')}")
     page.get_by_label("Title").fill("Sociotherapy groups for survivors in Rwanda")
     page.get_by_role("textbox", name="Link (optional)", exact=True).fill(
         "https://example.org/sociotherapy"
@@ -62,7 +62,7 @@ def test_a_proposal_goes_from_the_form_through_moderation_into_search(
     assert "What happens next" in page.content()
 
     # Nothing public yet.
-    page.goto(f"{live_server.url}/resources/?q=sociotherapy")
+    page.goto(f"{live_server.url}{reverse('resources:list')}?q=sociotherapy")
     assert "No resources match" in page.content()
 
     # A moderator logs in, finds it waiting and approves it.
@@ -79,7 +79,7 @@ def test_a_proposal_goes_from_the_form_through_moderation_into_search(
 
     # The public finds it.
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/resources/?q=sociotherapy")
+    page.goto(f"{live_server.url}{reverse('resources:list')}?q=sociotherapy")
     result = page.get_by_role("link", name="Sociotherapy groups for survivors in Rwanda")
     result.click()
     page.wait_for_load_state()

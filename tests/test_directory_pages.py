@@ -202,10 +202,11 @@ def test_home_pathways_lead_to_a_guide_or_a_prefiltered_search(client):
     response = client.get(reverse("home"))
 
     urls = [path["url"] for path in response.context["pathways"]]
+    search = reverse("resources:list")
     assert urls == [
-        "/resources/?audience=service-providers",
-        "/guides/new-to-serving-survivors/",
-        "/resources/?audience=students-researchers",
+        f"{search}?audience=service-providers",
+        reverse("resources:guide", args=["new-to-serving-survivors"]),
+        f"{search}?audience=students-researchers",
     ]
     for url in urls:
         assert client.get(url).status_code == 200

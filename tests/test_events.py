@@ -148,7 +148,8 @@ def test_the_events_page_runs_a_constant_number_of_queries(
 def test_the_home_page_and_navigation_link_the_events(client, sessions):
     text = client.get(reverse("home")).text
 
-    assert f'<a href="{reverse("resources:events")}">All events →</a>' in text
+    arrow = '<span class="arrow" aria-hidden="true">→</span>'
+    assert f'<a href="{reverse("resources:events")}">All events {arrow}</a>' in text
     nav = re.search(r'<nav aria-label="Main">.*?</nav>', text, re.S).group(0)
     assert reverse("resources:events") in nav
 

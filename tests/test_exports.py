@@ -8,6 +8,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from organizations.models import Organization
 from resources import exports
@@ -34,7 +35,7 @@ def csv_text(response) -> str:
 
 
 def page_slugs(client, params) -> list[str]:
-    response = client.get("/resources/", params)
+    response = client.get(reverse("resources:list"), params)
     return [resource.slug for resource in response.context["resources"]]
 
 
@@ -135,7 +136,7 @@ def test_a_resource_has_every_documented_field(client, library):
     resource = library["published"][1]
 
     assert list(record) == exports.RESOURCE_FIELDS
-    assert record["url"] == f"http://testserver/resources/{resource.slug}/"
+    assert record["url"] == f"http://testserver{resource.get_absolute_url()}"
     assert record["kind"] == "on-demand-training"
     assert record["organizations"] == ["Center for Victims of Torture"]
     assert record["topics"] == ["Children", "Istanbul Protocol"]
@@ -334,7 +335,7 @@ def test_the_organisation_exports_list_published_organisations(client, directory
     assert cvt["networks"] == ["International Rehabilitation Council for Torture Victims"]
     assert cvt["regions_served"] == ["Denmark"]
     assert cvt["resource_count"] == 1  # the pending one is not counted
-    assert cvt["url"] == "http://testserver/organizations/cvt/"
+    assert cvt["url"] == f"http://testserver{reverse('organizations:detail', args=['cvt'])}"
     assert rows[1]["networks"] == "International Rehabilitation Council for Torture Victims"
     assert rows[1]["resource_count"] == "1"
 
@@ -355,7 +356,7 @@ def test_the_organisation_exports_take_the_directorys_filters(client, directory)
 
 
 def test_the_open_data_page_documents_every_field(client):
-    response = client.get("/data/")
+    response = client.get(reverse("open-data"))
 
     assert response.status_code == 200
     for field in exports.RESOURCE_FIELDS:

@@ -8,7 +8,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(function () {
-        if (status) status.textContent = "Link copied.";
+        if (status) status.textContent = button.getAttribute("data-copied") || "Link copied.";
       });
     });
   });
