@@ -148,6 +148,8 @@ def pytest_terminal_summary(terminalreporter):
             yellow=True,
             bold=True,
         )
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language. A request leaves the language LocaleMiddleware

@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from resources.search import PAGE_SIZE
 
@@ -101,7 +102,12 @@ def test_every_public_page_with_its_css_and_js_is_under_60_kb(client, heavy_site
 
 
 def test_pages_feeds_and_exports_are_compressed_but_downloads_are_not(client, site):
-    for url in ["/", site.file_resource.get_absolute_url(), "/resources.csv", "/feeds/resources/"]:
+    for url in [
+        reverse("home"),
+        site.file_resource.get_absolute_url(),
+        "/resources.csv",
+        "/feeds/resources/",
+    ]:
         plain = client.get(url)
         compressed = client.get(url, headers={"accept-encoding": "gzip"})
         assert compressed["Content-Encoding"] == "gzip", url
@@ -117,8 +123,10 @@ def test_pages_feeds_and_exports_are_compressed_but_downloads_are_not(client, si
 
 
 def test_a_compressed_page_still_answers_a_revalidation_with_304(client, site):
-    first = client.get("/", headers={"accept-encoding": "gzip"})
-    again = client.get("/", headers={"accept-encoding": "gzip", "if-none-match": first["ETag"]})
+    first = client.get(reverse("home"), headers={"accept-encoding": "gzip"})
+    again = client.get(
+        reverse("home"), headers={"accept-encoding": "gzip", "if-none-match": first["ETag"]}
+    )
     assert again.status_code == 304
 
 
@@ -131,7 +139,7 @@ def test_fingerprinted_static_files_are_cached_for_a_year_and_served_compressed(
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     client = Client()  # a new handler: whitenoise reads the collected files when it starts
-    assets = Page(client.get("/about/").content.decode()).assets
+    assets = Page(client.get(reverse("about")).content.decode()).assets
     assert any(re.search(r"/css/site\.[0-9a-f]{12}\.css$", url) for url in assets), assets
     for url in assets:
         response = client.get(url, headers={"accept-encoding": "gzip"})
