@@ -445,6 +445,12 @@ def test_gunicorn_answers_503_while_postgres_is_down_and_recovers_without_a_rest
             assert browser.request(path)[0] == 200, path
         assert gunicorn.poll() is None
         assert worker_pids(gunicorn) == workers  # the same processes, none restarted
+
+        # A DATABASE_URL server with a password: the backup reaches it (password in the
+        # environment, see test_backup.py).
+        dump = scratch_dir / "site.dump"
+        manage("backup", "--output", str(dump), env=env)
+        assert dump.read_bytes().startswith(b"PGDMP")
     finally:
         if gunicorn is not None:
             gunicorn.send_signal(signal.SIGTERM)
