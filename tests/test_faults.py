@@ -441,7 +441,7 @@ def test_gunicorn_answers_503_while_postgres_is_down_and_recovers_without_a_rest
         )
         assert recovered - asked < RECOVERY_BOUND_SECONDS
 
-        for path in [*pages * 2, reverse("healthz")]:
+        for path in [*pages * 3, reverse("healthz")]:
             assert browser.request(path)[0] == 200, path
         assert gunicorn.poll() is None
         assert worker_pids(gunicorn) == workers  # the same processes, none restarted

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import hypothesis
 import pytest
 from django.core import signing
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -300,9 +301,45 @@ def test_any_body_posted_to_the_contact_form_never_fails(client, content, open_f
     assert response.status_code < 500
 
 
+CONTENT_TYPES = [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=BoUnDaRy",
+    "multipart/form-data",
+    "multipart/form-data; boundary=",
+    "text/plain",
+    "application/json",
+]
+
+
+def multipart_like(parts: list[tuple[str, bytes]]) -> bytes:
+    """A multipart body that may be well formed, truncated or mislabelled."""
+    chunks = [
+        b"--BoUnDaRy\r\nContent-Disposition: form-data; name=\"" + name.encode("utf-8", "replace")
+        + b"\"" + (b'; filename="f.pdf"' if n % 2 else b"") + b"\r\n\r\n" + value + b"\r\n"
+        for n, (name, value) in enumerate(parts)
+    ]  # fmt: skip
+    return b"".join(chunks) + b"--BoUnDaRy--\r\n"
+
+
+RAW_BODIES = st.one_of(
+    st.binary(max_size=300),
+    st.lists(
+        st.tuples(st.sampled_from(["title", "file", "email", "x"]), st.binary(max_size=40)),
+        max_size=4,
+    ).map(multipart_like),
+    st.lists(st.tuples(st.sampled_from(["title", "file"]), st.binary(max_size=40)), max_size=4)
+    .map(multipart_like)
+    .map(lambda body: body[: len(body) // 2]),
+)
+
+
 @BOUNDED
-@given(raw=st.binary(max_size=300))
-def test_any_bytes_posted_as_a_form_never_fail(client, content, open_forms, raw):
+@given(raw=RAW_BODIES, content_type=st.sampled_from(CONTENT_TYPES), check_csrf=st.booleans())
+def test_any_bytes_posted_as_a_form_never_fail(content, open_forms, raw, content_type, check_csrf):
+    """Raw bodies, with CSRF checked as in production (the check reads the body first) or not
+    (so that the body reaches the view)."""
+    client = Client(enforce_csrf_checks=check_csrf)
     for path in (reverse("submissions:share"), reverse("submissions:contact")):
-        response = client.post(path, raw, content_type="application/x-www-form-urlencoded")
+        response = client.post(path, raw, content_type=content_type)
+        hypothesis.event("status", response.status_code)
         assert response.status_code < 500
