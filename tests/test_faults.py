@@ -358,23 +358,24 @@ def test_gunicorn_answers_503_while_postgres_is_down_and_recovers_without_a_rest
     env.pop("DJANGO_DEBUG", None)
     gunicorn = None
     try:
-        # The database on the server, then the schema, a little content and the static files.
+        # The application's database on the server.
         subprocess.run(
             [str(embedded_db.bin_path() / "createdb"), "-h", "127.0.0.1", "-p",
              str(postgres.port), "-U", "postgres", "healtorture"],
             env={**env, "PGPASSWORD": postgres.password}, check=True, timeout=60,
         )  # fmt: skip
-        manage("migrate", "--no-input", env=env)
-        manage("createcachetable", env=env)
+        # One process (Django starts once): schema, cache table, a little content, static files.
         slug = manage(
             "shell", "-c",
+            "from django.core.management import call_command as run; "
+            "run('migrate', interactive=False, verbosity=0); run('createcachetable'); "
+            "run('collectstatic', interactive=False, verbosity=0); "
             "from tests.factories import make_organization, make_resource; "
             "org = make_organization(name='Center for Victims of Torture'); "
             "print(make_resource(title='Interpreters in trauma therapy', "
             "organizations=[org]).slug)",
             env=env,
         ).splitlines()[-1]  # fmt: skip
-        manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
 
         port = free_port()
         gunicorn = subprocess.Popen(
@@ -419,7 +420,9 @@ def test_gunicorn_answers_503_while_postgres_is_down_and_recovers_without_a_rest
             "csrfmiddlewaretoken": browser.cookie("csrftoken"),
         }
         status, headers, body = browser.request(
-            reverse("submissions:share"), typed, headers={"Referer": browser.base + "/share/"}
+            reverse("submissions:share"),
+            typed,
+            headers={"Referer": browser.base + reverse("submissions:share")},
         )
         assert status == 503
         assert headers["Retry-After"] == "60"
