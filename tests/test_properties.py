@@ -343,3 +343,31 @@ def test_any_bytes_posted_as_a_form_never_fail(content, open_forms, raw, content
         response = client.post(path, raw, content_type=content_type)
         hypothesis.event("status", response.status_code)
         assert response.status_code < 500
+
+
+# --- what these tests found, as plain tests -----------------------------------------------------
+
+
+@pytest.mark.parametrize("feed", ["resources:search-feed", "resources:search-feed-atom"])
+def test_a_search_feed_for_text_with_a_control_character_is_a_valid_feed(client, content, feed):
+    import feedparser
+
+    response = client.get(reverse(feed), {"q": "torture\x08 care\x1b"})
+
+    assert response.status_code == 200  # was a 500: XML 1.0 cannot hold \x08
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo
+    assert parsed.feed.title == "HealTorture: resources matching “torture care”"
+
+
+def test_a_title_pasted_with_a_vertical_tab_does_not_break_the_feeds(client, content):
+    import feedparser
+
+    make_resource(title="Sleep\x0band nightmares", summary="Pasted\x0cfrom a document.")
+
+    for feed in ("resources:search-feed", "resources:search-feed-atom"):
+        response = client.get(reverse(feed))
+        assert response.status_code == 200
+        parsed = feedparser.parse(response.content)
+        assert not parsed.bozo
+        assert "Sleep and nightmares" in [entry.title for entry in parsed.entries]
