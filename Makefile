@@ -8,7 +8,7 @@ WORKERS ?= 3
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format db-start db-stop psql demo bench bench-share lock clean
+.PHONY: help install run serve test lint format db-start db-stop psql demo bench bench-share lock clean backup
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ db-start: install  ## Start the embedded PostgreSQL (unless DATABASE_URL is set)
 
 db-stop: install  ## Stop the embedded PostgreSQL
 	$(BIN)/python manage.py embedded_db stop
+
+backup: install  ## Back up the whole database to var/backups/ (restore: manage.py restore FILE)
+	$(BIN)/python manage.py backup
 
 psql: install  ## Open psql on the application database
 	$(BIN)/python manage.py embedded_db psql

@@ -150,6 +150,12 @@ def ensure_server(pgdata: Path = DEFAULT_PGDATA) -> ServerInfo:
     return info
 
 
+def forget_server(pgdata: Path = DEFAULT_PGDATA) -> None:
+    """Forget what this process knew of the server for ``pgdata`` (a connection to it failed):
+    the next :func:`ensure_server` checks again, and starts it if it has stopped."""
+    _ready.pop(Path(pgdata).resolve(), None)
+
+
 def _start(pgdata: Path) -> ServerInfo:
     stale = read_postmaster_pid(pgdata)
     if stale is not None and not _is_postmaster_of(stale.pid, pgdata):

@@ -1,13 +1,25 @@
-"""Response headers that make repeat visits cheap and server time visible."""
+"""Response headers that make repeat visits cheap and server time visible, and the friendly
+answer when the database is unreachable."""
 
+import logging
 import time
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
+from django.template import loader
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+# The errors of a database that cannot be reached or stopped answering (connection refused or
+# lost, server shutting down, too many clients, a statement cancelled): worth trying again later.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# Seconds a visitor (or a crawler, or a load balancer) is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 60
 
 
 class CacheHeadersMiddleware:
@@ -121,3 +133,32 @@ class CompressTextMiddleware(GZipMiddleware):
         if not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES):
             return response
         return super().process_response(request, response)
+
+
+def database_unavailable_response() -> HttpResponse:
+    """The friendly 503 page. Rendered without a request, so without context processors: nothing
+    in it may read the database, the session or the user."""
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that fails because the database is unreachable answers the friendly 503 page with
+    ``Retry-After`` instead of a 500. (Failures outside views reach ``handler500``, which answers
+    the same page for the same errors: ``healtorture.views.server_error``.) Nothing needs
+    restarting when the database returns: ``CONN_HEALTH_CHECKS`` replaces the dead connection on
+    the next request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
+            return None
+        logger.error("Database unavailable for %s %s: %s", request.method, request.path, exception)
+        return database_unavailable_response()

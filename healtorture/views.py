@@ -1,6 +1,7 @@
 """Site-wide views: the home page, the about page, the health check and the error pages."""
 
 import logging
+import sys
 from urllib.parse import urlencode
 
 from django.db import DatabaseError, connection
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_safe
 
 from organizations.models import Organization
 from resources.models import Guide, Resource
+
+from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -87,4 +90,8 @@ def page_not_found(request, exception):
 
 def server_error(request):
     # No context processors or database: this page must render whatever else has failed.
+    # Django calls this while handling the exception: an unreachable database (in a middleware,
+    # say, outside any view) is the friendly 503, not a 500.
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable_response()
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from django.db import connection
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -147,6 +148,9 @@ def csv_response(
     """Stream ``records`` as CSV (UTF-8 with a byte-order mark, so that spreadsheets read
     Arabic, Persian or accented names correctly)."""
     writer = csv.writer(_Echo())
+    # The rows are read while the response streams, after its 200 has gone out: make sure now
+    # that the database answers, so that an outage is a clear 503 and not a truncated file.
+    connection.ensure_connection()
 
     def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(fields)

@@ -15,6 +15,7 @@ many items it holds.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
@@ -33,6 +34,18 @@ from .search import Search
 FEED_SIZE = 50
 SITE = "HealTorture"
 DC_NAMESPACE = "http://purl.org/dc/elements/1.1/"
+# Characters XML 1.0 cannot hold: Django's XML writer refuses them (a 500) rather than drop them.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value):
+    """``value`` (a string, or a list of strings) without the characters XML cannot hold."""
+    if isinstance(value, str):
+        # A vertical tab or form feed (pasted from a word processor) separated words: a space.
+        return NOT_IN_XML.sub(lambda found: " " if found[0] in "\x0b\x0c" else "", value)
+    if isinstance(value, list | tuple):
+        return [xml_text(item) for item in value]
+    return value
 
 
 # --- the documents ------------------------------------------------------------------------------
@@ -100,6 +113,15 @@ class ResourceFeed(Feed):
 
     feed_type = RssFeed
     max_enclosures = 1  # RSS 2.0 allows one enclosure per item
+
+    def get_feed(self, obj, request):
+        """The feed, with every text in it made writable as XML: a search typed with a control
+        character, or a title pasted with a vertical tab, must not break the whole feed."""
+        feed = super().get_feed(obj, request)
+        for fields in [feed.feed, *feed.items]:
+            for name, value in fields.items():
+                fields[name] = xml_text(value)
+        return feed
 
     def items(self, source: Source):
         resources = list(

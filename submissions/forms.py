@@ -38,6 +38,9 @@ COMMON_TIMEZONES = sorted(
     zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/")
 )
 TIMESTAMP_SALT = "submissions.form-started"
+# The topics and audiences offered by the share form, as last read in this process: the form can
+# be shown again while the database is unreachable.
+_known_choices: dict[str, list[tuple[str, str]]] = {"topics": [], "audiences": []}
 
 
 class ProtectedForm(forms.Form):
@@ -49,7 +52,9 @@ class ProtectedForm(forms.Form):
 
     abuse_error: str | None = None
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, database_available: bool = True, **kwargs):
+        # False: shown again while the database is unreachable, so built without reading it.
+        self.database_available = database_available
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["started"].initial = signing.dumps(time.time(), salt=TIMESTAMP_SALT)
@@ -192,10 +197,20 @@ class ShareResourceForm(ProtectedForm):
         self.fields["file"].help_text = self.fields["file"].help_text % {
             "mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)
         }
-        self.fields["topics"].choices = list(
-            Topic.objects.order_by("name").values_list("slug", "name")
-        )
-        self.fields["audiences"].choices = list(Audience.objects.values_list("slug", "name"))
+        if self.database_available:
+            _known_choices["topics"] = list(
+                Topic.objects.order_by("name").values_list("slug", "name")
+            )
+            _known_choices["audiences"] = list(Audience.objects.values_list("slug", "name"))
+        for name in ("topics", "audiences"):
+            choices = list(_known_choices[name])
+            if not self.database_available and self.is_bound:
+                # Without the database: the choices this process last read, and whatever was
+                # ticked, so that the form comes back exactly as it was sent.
+                known = {value for value, _label in choices}
+                ticked = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+                choices += [(v, v) for v in ticked[:50] if v not in known]
+            self.fields[name].choices = choices
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -1,6 +1,7 @@
 """The public "Share a resource", "Ask an expert" and "Report a problem" forms."""
 
 import logging
+from functools import wraps
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from healtorture.middleware import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from resources.duplicates import find_duplicates
 from resources.models import Audience, Resource, ResourceFile, Topic
 
@@ -54,7 +56,39 @@ def rate_limited(request, exception):
     return response
 
 
+def kept_when_database_unavailable(form_class, template: str):
+    """A form sent while the database is unreachable is refused with a 503 that shows the form
+    again with everything typed (a file must be chosen again: browsers cannot refill one) and
+    says that nothing was saved. Outermost, so that it also covers the rate limit, which counts
+    in the database. A GET in the same state gets the site's friendly 503 page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except DATABASE_UNAVAILABLE as exc:
+                if request.method != "POST":
+                    raise
+                logger.error("Database unavailable: %s refused (%s)", request.path, exc)
+                form = form_class(request.POST, request.FILES, database_available=False)
+                context = {
+                    "form": form,
+                    "timezones": COMMON_TIMEZONES,
+                    "unavailable": True,
+                    "file_dropped": bool(request.FILES),
+                }
+                response = render(request, template, context, status=503)
+                response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return response
+
+        return wrapper
+
+    return decorator
+
+
 @never_cache
+@kept_when_database_unavailable(ShareResourceForm, "submissions/share.html")
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=lambda group, request: settings.SHARE_RATE, method="POST", block=True)
 def share(request):
@@ -142,6 +176,7 @@ def share_thanks(request):
 
 
 @never_cache
+@kept_when_database_unavailable(ContactForm, "submissions/contact.html")
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=lambda group, request: settings.CONTACT_RATE, method="POST", block=True)
 def contact(request):
