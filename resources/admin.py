@@ -9,7 +9,8 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import OrganizationTopic
@@ -42,6 +43,7 @@ class ResourceAdmin(admin.ModelAdmin):
     list_display = [
         "title",
         "kind",
+        "language",
         "status",
         "published_at",
         "date",
@@ -52,9 +54,11 @@ class ResourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "slug", "url", "presenters"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["organizations", "regions", "series", "related", "last_reviewed_by"]
+    autocomplete_fields = [
+        "organizations", "regions", "series", "related", "original", "last_reviewed_by",
+    ]  # fmt: skip
     filter_horizontal = ["audiences"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "language_versions"]
     inlines = [ResourceFileInline]
     actions = ["publish", "archive", "mark_reviewed"]
     list_select_related = True
@@ -74,6 +78,8 @@ class ResourceAdmin(admin.ModelAdmin):
                     "topics",
                     "audiences",
                     "language",
+                    "original",
+                    "language_versions",
                     "regions",
                     "series",
                     "series_position",
@@ -96,6 +102,28 @@ class ResourceAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    @admin.display(description=_("language versions"))
+    def language_versions(self, obj):
+        """Every version of this resource, whatever its status, with a link to edit it."""
+        if obj is None or obj.pk is None:
+            return "—"
+        versions = obj.versions().order_by("language", "pk")
+        if not versions:
+            return _("None yet: link one by choosing this resource as its “a version of”.")
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> — {} ({})',
+            (
+                (
+                    reverse("admin:resources_resource_change", args=[version.pk]),
+                    version.title,
+                    version.get_language_display(),
+                    version.get_status_display(),
+                )
+                for version in versions
+            ),
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
