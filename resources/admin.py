@@ -125,6 +125,7 @@ class ResourceAdmin(admin.ModelAdmin):
     list_display = [
         "title",
         "kind",
+        "language",
         "status",
         "published_at",
         "date",
@@ -137,11 +138,11 @@ class ResourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "slug", "url", "presenters"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["organizations", "regions", "series", "related"]
+    autocomplete_fields = ["organizations", "regions", "series", "related", "original"]
     filter_horizontal = ["audiences"]
     readonly_fields = [
         "created_at", "updated_at", "last_reviewed_at", "last_reviewed_by", "link_health_detail",
-        "problem_reports",
+        "problem_reports", "language_versions",
     ]  # fmt: skip
     inlines = [ResourceFileInline]
     actions = ["publish", "archive", "mark_reviewed", "check_links_now"]
@@ -162,6 +163,8 @@ class ResourceAdmin(admin.ModelAdmin):
                     "topics",
                     "audiences",
                     "language",
+                    "original",
+                    "language_versions",
                     "regions",
                     "series",
                     "series_position",
@@ -185,6 +188,28 @@ class ResourceAdmin(admin.ModelAdmin):
         ),
         (_("Upkeep"), {"fields": ["link_health_detail", "problem_reports"]}),
     ]
+
+    @admin.display(description=_("language versions"))
+    def language_versions(self, obj):
+        """Every version of this resource, whatever its status, with a link to edit it."""
+        if obj is None or obj.pk is None:
+            return "—"
+        versions = obj.versions().order_by("language", "pk")
+        if not versions:
+            return _("None yet: link one by choosing this resource as its “a version of”.")
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> — {} ({})',
+            (
+                (
+                    reverse("admin:resources_resource_change", args=[version.pk]),
+                    version.title,
+                    version.get_language_display(),
+                    version.get_status_display(),
+                )
+                for version in versions
+            ),
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -22,8 +22,10 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,8 +45,8 @@ LIST_SEPARATOR = "; "  # between the names of a list in a CSV cell
 RESOURCE_FIELDS = [
     "id", "slug", "url", "title", "kind", "summary", "link", "recording_link", "date",
     "starts_at", "ends_at", "timezone", "registration_link", "presenters", "organizations",
-    "topics", "audiences", "language", "regions", "series", "access", "ce_credit",
-    "published_at", "updated_at",
+    "topics", "audiences", "language", "language_versions", "regions", "series", "access",
+    "ce_credit", "published_at", "updated_at",
 ]  # fmt: skip
 
 # Only the columns the export writes: not the description, nor the large search columns.
@@ -187,13 +189,27 @@ def dated_filename(name: str) -> str:
 # --- resources ----------------------------------------------------------------------------------
 
 
+def published_versions():
+    """The ids of a row's other published language versions, in the same statement."""
+    root = Coalesce(OuterRef("original_id"), OuterRef("pk"))
+    versions = (
+        Resource.objects.published()
+        .filter(Q(pk=root) | Q(original=root))
+        .exclude(pk=OuterRef("pk"))
+        .order_by("pk")
+        .values("pk")
+    )
+    return ArraySubquery(versions)
+
+
 def export_queryset(search: Search):
     """The search's results, in its order, with the names each row lists (published
-    organisations only)."""
+    organisations only) and the ids of its published language versions."""
     return (
         search.ordered()
         .select_related("series")
         .only(*RESOURCE_COLUMNS)
+        .annotate(language_versions=published_versions())
         .prefetch_related(
             Prefetch("organizations", queryset=Organization.objects.published().only("name")),
             "topics",
@@ -224,6 +240,7 @@ def resource_record(page_url: Callable[[str], str]) -> Callable[[Resource], dict
             "topics": sorted((topic.name for topic in resource.topics.all()), key=str.lower),
             "audiences": [audience.name for audience in resource.audiences.all()],
             "language": resource.language,
+            "language_versions": resource.language_versions,
             "regions": [region.name for region in resource.regions.all()],
             "series": resource.series.name if resource.series else None,
             "access": resource.access,

@@ -15,10 +15,16 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    CombinedSearchVector,
+    SearchConfig,
+    SearchVector,
+    SearchVectorCombinable,
+    SearchVectorField,
+)
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, Func, OuterRef, Subquery, Value
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +55,72 @@ LANGUAGES = [
     ("zh", _("Chinese")),
     ("mul", _("Several languages")),
 ]
+
+# Each language's name in that language, for links to a resource's other language versions.
+LANGUAGE_AUTONYMS = {
+    "en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "pt": "Português",
+    "ru": "Русский", "tr": "Türkçe", "fa": "فارسی", "uk": "Українська", "de": "Deutsch",
+    "it": "Italiano", "nl": "Nederlands", "da": "Dansk", "zh": "中文",
+}  # fmt: skip
+RIGHT_TO_LEFT = {"ar", "fa"}
+
+# The PostgreSQL text search configuration (stemmer and stop words) a resource's words are indexed
+# with, by its language. Languages PostgreSQL has no stemmer for (Persian, Ukrainian, Chinese) and
+# "several languages" are indexed word for word, with "simple".
+TEXT_SEARCH_CONFIGS = {
+    "en": "english", "fr": "french", "es": "spanish", "ar": "arabic", "pt": "portuguese",
+    "ru": "russian", "tr": "turkish", "de": "german", "it": "italian", "nl": "dutch",
+    "da": "danish",
+}  # fmt: skip
+FALLBACK_TEXT_SEARCH_CONFIG = "simple"
+SEARCH_CONFIGS = sorted({*TEXT_SEARCH_CONFIGS.values(), FALLBACK_TEXT_SEARCH_CONFIG})
+
+
+def config_marker(config: str) -> str:
+    """A lexeme in the search vector of every resource indexed with ``config``, so that a query
+    can be limited to those rows inside the index (see ``resources.search``). Upper case: every
+    dictionary lower-cases what it reads, so no typed word can ever produce it."""
+    return f"CONFIG_{config}"
+
+
+def by_language(values: dict[str, models.Expression], default, output_field=None) -> Case:
+    """``CASE`` over the resource's language: ``values[config]`` for the languages indexed with
+    that text search configuration, ``default`` for the others."""
+    codes: dict[str, list[str]] = {}
+    for code, config in TEXT_SEARCH_CONFIGS.items():
+        codes.setdefault(config, []).append(code)
+    whens = [When(language__in=codes[config], then=values[config]) for config in sorted(codes)]
+    return Case(*whens, default=default, output_field=output_field)
+
+
+def language_config() -> Case:
+    """The text search configuration of the row's language, as a ``regconfig`` constant per
+    branch (a generated column needs an immutable expression: no run-time cast from text)."""
+    configs = {config: SearchConfig(config) for config in TEXT_SEARCH_CONFIGS.values()}
+    return by_language(
+        configs, SearchConfig(FALLBACK_TEXT_SEARCH_CONFIG), output_field=models.TextField()
+    )
+
+
+def language_search_vector() -> CombinedSearchVector:
+    """Title A; summary and topics B; description, organisations and presenters C, each stemmed
+    with the row's own language, plus the marker lexeme of that language's configuration."""
+    config = language_config()
+    words = (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", "topic_names", weight="B", config=config)
+        + SearchVector("description", "organization_names", "presenters", weight="C", config=config)
+    )
+    markers = {
+        config: Cast(Value(config_marker(config)), SearchVectorField())
+        for config in TEXT_SEARCH_CONFIGS.values()
+    }
+    marker = by_language(
+        markers,
+        Cast(Value(config_marker(FALLBACK_TEXT_SEARCH_CONFIG)), SearchVectorField()),
+        output_field=SearchVectorField(),
+    )
+    return CombinedSearchVector(words, SearchVectorCombinable.ADD, marker, None)
 
 
 def unique_slug(instance: models.Model, value: str, max_length: int = 80) -> str:
@@ -342,6 +414,18 @@ class Resource(models.Model):
         symmetrical=True,
         help_text=_("E.g. the e-consultation that follows a webinar."),
     )
+    original = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        verbose_name=_("a version of"),
+        help_text=_(
+            "The same resource in another language, if this is a translation or language "
+            "version of it. Each language version is a resource of its own."
+        ),
+    )
     access = models.CharField(max_length=20, choices=Access.choices, default=Access.FREE)
     ce_credit = models.BooleanField(_("continuing-education credit offered"), default=False)
     content_note = models.CharField(
@@ -383,14 +467,10 @@ class Resource(models.Model):
     region_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     has_file = models.BooleanField(default=False, editable=False)
 
+    # Stemmed with the text search configuration of the resource's language (see
+    # TEXT_SEARCH_CONFIGS), with that configuration's marker lexeme.
     search_vector = models.GeneratedField(
-        expression=(
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", "topic_names", weight="B", config="english")
-            + SearchVector(
-                "description", "organization_names", "presenters", weight="C", config="english"
-            )
-        ),
+        expression=language_search_vector(),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -441,6 +521,9 @@ class Resource(models.Model):
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="resource_published_has_date",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(original=models.F("pk")), name="resource_not_its_own_version"
+            ),
         ]
 
     def __str__(self):
@@ -449,6 +532,11 @@ class Resource(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
+        if self.original_id is not None:
+            # Versions hang off one resource: linking to a version links to its original.
+            root = Resource.objects.filter(pk=self.original_id).values("original_id").first()
+            if root and root["original_id"] is not None:
+                self.original_id = root["original_id"]
         self.url_key = links.url_key(self.url)
         self.title_key = links.title_key(self.title)[:300]
         if kwargs.get("update_fields") is not None:
@@ -456,6 +544,10 @@ class Resource(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if self.original_id is not None and (fields is None or "original" in fields):
+            # This resource's own versions, if it had any, join the group it has joined.
+            Resource.objects.filter(original=self.pk).update(original=self.original_id)
 
     def get_absolute_url(self):
         return reverse("resources:detail", kwargs={"slug": self.slug})
@@ -467,6 +559,52 @@ class Resource(models.Model):
             raise ValidationError({"ends_at": _("The session cannot end before it starts.")})
         if self.starts_at and not self.timezone:
             raise ValidationError({"timezone": _("Say which time zone the session is in.")})
+        self.clean_versions()
+
+    def clean_versions(self):
+        """A resource is not a version of itself, and a group of versions has one resource per
+        language."""
+        if self.original_id is None:
+            if self.pk is None or not self.translations.exists():
+                return
+            root_id = self.pk
+        else:
+            if self.original_id == self.pk:
+                raise ValidationError({"original": _("A resource cannot be a version of itself.")})
+            root_id = self.original.original_id or self.original_id
+            if root_id == self.pk:
+                raise ValidationError(
+                    {"original": _("“%(title)s” is already a version of this resource.")
+                     % {"title": self.original.title}}
+                )  # fmt: skip
+        group = Q(pk=root_id) | Q(original=root_id)
+        if self.pk is not None:
+            group |= Q(original=self.pk)
+        seen = {self.language: self.title}
+        for title, language in (
+            Resource.objects.filter(group).exclude(pk=self.pk).values_list("title", "language")
+        ):
+            if language in seen:
+                field = "original" if self.original_id is not None else "language"
+                raise ValidationError(
+                    {field: _("“%(title)s” is already the %(language)s version.")
+                     % {"title": title, "language": dict(LANGUAGES)[language]}}
+                )  # fmt: skip
+            seen[language] = title
+
+    def versions(self):
+        """The other language versions of this resource, whatever their status."""
+        root_id = self.original_id or self.pk
+        return Resource.objects.filter(Q(pk=root_id) | Q(original=root_id)).exclude(pk=self.pk)
+
+    @property
+    def language_autonym(self) -> str:
+        """The resource's language named in that language ("Français")."""
+        return LANGUAGE_AUTONYMS.get(self.language) or self.get_language_display()
+
+    @property
+    def is_right_to_left(self) -> bool:
+        return self.language in RIGHT_TO_LEFT
 
     @property
     def is_published(self) -> bool:

@@ -76,3 +76,16 @@ def vocabulary_deleted(sender, instance, **kwargs):
         transaction.on_commit(
             lambda: Resource.objects.filter(pk__in=ids).refresh_derived_fields(), robust=True
         )
+
+
+@receiver(pre_delete, sender=Resource)
+def keep_versions_together(sender, instance, **kwargs):
+    """Deleting the resource its language versions hang off: the oldest of them takes its place,
+    so that the others stay linked (the foreign key alone would set them all apart)."""
+    versions = list(
+        Resource.objects.filter(original=instance.pk).order_by("pk").values_list("pk", flat=True)
+    )
+    if versions:
+        first, *others = versions
+        Resource.objects.filter(pk=first).update(original=None)
+        Resource.objects.filter(pk__in=others).update(original=first)

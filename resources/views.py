@@ -15,7 +15,7 @@ from organizations.models import Organization
 
 from .cache import cache_rendered_page
 from .filters import SORTS
-from .models import Guide, GuideItem, Resource, ResourceFile, Topic
+from .models import LANGUAGES, Guide, GuideItem, Resource, ResourceFile, Topic
 from .search import Search
 
 
@@ -129,7 +129,9 @@ class ResourceDetailView(DetailView):
                 .order_by(F("series_position").asc(nulls_last=True), "sort_date", "pk")
                 .only("title", "slug", "kind", "series_position", "date", "starts_at")[:30]
             )
-        shown = {resource.pk, *(r.pk for r in follow_ups), *(r.pk for r in in_series)}
+        versions = language_versions(resource)
+        shown = {resource.pk, *(r.pk for r in follow_ups), *(r.pk for r in in_series),
+                 *(r.pk for r in versions)}  # fmt: skip
         same_topics = []
         if resource.topic_ids:
             same_topics = list(
@@ -140,12 +142,20 @@ class ResourceDetailView(DetailView):
                 .order_by("-published_at")[:4]
             )
         context.update(
+            versions=versions,
             follow_ups=follow_ups,
             in_series=in_series,
             same_topics=same_topics,
             json_ld=structured_data(resource, self.request),
         )
         return context
+
+
+def language_versions(resource: Resource) -> list[Resource]:
+    """The resource's other published language versions, in the order languages are listed."""
+    order = [code for code, _label in LANGUAGES]
+    versions = resource.versions().published().only("slug", "title", "language")
+    return sorted(versions, key=lambda version: order.index(version.language))
 
 
 def structured_data(resource: Resource, request) -> dict:

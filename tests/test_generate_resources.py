@@ -3,12 +3,12 @@
 from io import StringIO
 
 import pytest
-from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
 from django.utils import timezone
 
 from organizations.models import Organization
 from resources.models import Resource, TaggedResource
+from resources.search import EveryLanguageQuery
 
 
 def generate(**options) -> str:
@@ -22,9 +22,8 @@ def synthetic():
 
 
 def search(text: str):
-    return Resource.objects.filter(
-        search_vector=SearchQuery(text, config="english", search_type="websearch")
-    )
+    """As the search page reads words: in each resource's own language."""
+    return Resource.objects.filter(search_vector=EveryLanguageQuery(text))
 
 
 @pytest.mark.django_db
