@@ -87,7 +87,7 @@ class Server:
             raise SystemExit("gunicorn did not start")
         # Steady state: every worker has imported, compiled its templates and connected.
         for _ in range(4 * int(WORKERS)):
-            for path in ("/", "/resources/", "/resources/?q=warm+up"):
+            for path in ("/en/", "/en/resources/", "/en/resources/?q=warm+up"):
                 urllib.request.urlopen(f"{self.url}{path}", timeout=60).read()
 
     def stop(self):
@@ -146,19 +146,19 @@ def bench_size(size: int) -> dict:
         try:
             label = "cached" if cached else "uncached"
             for name, query in QUERIES.items():
-                url = f"{server.url}/resources/?{query}"
+                url = f"{server.url}/en/resources/?{query}"
                 server_times(url, 1)  # warm this worker's connection and (if on) its cache
                 times, total = server_times(url, REPEAT if cached else max(5, REPEAT // 4))
                 row = report["queries"].setdefault(name, {"results": total})
                 row[label] = {"median_ms": round(statistics.median(times), 1),
                               "p95_ms": round(p95(times), 1)}  # fmt: skip
             if cached:
-                search_urls = [f"{server.url}/resources/?{q}" for q in QUERIES.values()]
+                search_urls = [f"{server.url}/en/resources/?{q}" for q in QUERIES.values()]
                 report["load_search"] = load(search_urls)
                 report["load_healthz"] = load([f"{server.url}/healthz"])
             else:
                 report["load_search_uncached"] = load(
-                    [f"{server.url}/resources/?{q}" for q in QUERIES.values()]
+                    [f"{server.url}/en/resources/?{q}" for q in QUERIES.values()]
                 )
         finally:
             server.stop()
