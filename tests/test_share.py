@@ -2,6 +2,7 @@
 
 import datetime as dt
 import smtplib
+import re
 import time
 
 import pytest
@@ -369,3 +370,18 @@ def test_the_question_form_has_the_same_protections(client, overrides, status, t
     assert response.status_code == status
     assert text in response.text
     assert not ContactMessage.objects.exists()
+
+
+def test_an_error_on_a_group_of_checkboxes_is_tied_to_each_box(client):
+    """Screen readers announce the message when any box of the group has the focus, and the
+    summary's link leads to it."""
+    Topic.objects.create(name="Interpreting", slug="interpreting")
+
+    response = client.post(SHARE, proposal(topics=["no-such-topic"]))
+
+    assert response.status_code == 400
+    assert 'id="id_topics_error"' in response.text
+    assert 'href="#id_topics_error"' in response.text
+    box = re.search(r'<input type="checkbox" name="topics"[^>]*>', response.text).group(0)
+    assert "id_topics_error" in box
+    assert '<fieldset aria-describedby="id_topics_error">' in response.text
