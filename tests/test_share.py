@@ -1,8 +1,8 @@
 """Sharing a resource and asking a question, as a visitor and as someone abusing the forms."""
 
 import datetime as dt
-import smtplib
 import re
+import smtplib
 import time
 
 import pytest
