@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
-from django.template import loader
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -138,7 +137,7 @@ class CompressTextMiddleware(GZipMiddleware):
 def database_unavailable_response() -> HttpResponse:
     """The friendly 503 page. Rendered without a request, so without context processors: nothing
     in it may read the database, the session or the user."""
-    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
