@@ -8,7 +8,7 @@ WORKERS ?= 3
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format db-start db-stop psql demo bench bench-share lock clean backup
+.PHONY: help install run serve test lint format db-start db-stop psql demo bench bench-share relevance lock clean backup
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ run: install  ## Set up everything and serve the site on http://127.0.0.1:$(PORT
 
 test: install  ## Run the whole test suite (needs nothing else)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+relevance: install  ## Print search quality: MRR of the judgment set, by class of query
+	$(BIN)/python -m pytest tests/test_relevance.py -q -s -p no:cacheprovider
 
 bench: install  ## Time the search page with 10,000 and 100,000 resources (takes a few minutes)
 	$(BIN)/python bench/run.py
