@@ -79,7 +79,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "reversion",
     "healtorture",
+    "thesaurus",
     "resources",
     "organizations",
     "submissions",
@@ -267,6 +269,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = os.environ.get("HEALTORTURE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Who is told about new submissions and contact messages.
 MODERATOR_EMAILS = env_list("HEALTORTURE_MODERATOR_EMAILS")
+
+# --- Thesaurus -----------------------------------------------------------------------------------
+# Where the URIs of the concepts we create live (SKOS identifiers; imported concepts keep theirs).
+THESAURUS_NAMESPACE = os.environ.get(
+    "HEALTORTURE_THESAURUS_NAMESPACE", "https://healtorture.org/thesaurus/"
+)
 
 # --- Security ------------------------------------------------------------------------------------
 # Content-Security-Policy (django-csp): this site's own files only, no inline script or style, no

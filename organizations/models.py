@@ -1,5 +1,6 @@
 """The directory of organisations behind the resources."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from healtorture.text import render_markdown
+from thesaurus.models import Concept, ConceptOf
 
 
 class OrganizationTopic(TaggedItemBase):
@@ -31,9 +33,37 @@ class OrganizationQuerySet(models.QuerySet):
         """The only door public code uses for organisations."""
         return self.filter(status=Organization.Status.PUBLISHED)
 
+    def refresh_ancestors(self) -> set[int]:
+        """Recompute every organisation's ``ancestor_ids`` (the published organisations it is part
+        of, at any depth) from the ``networks`` links; returns the ids whose list changed."""
+        published = set(self.model.objects.published().values_list("pk", flat=True))
+        parents: dict[int, set[int]] = {}
+        for child, parent in self.model.networks.through.objects.values_list(
+            "from_organization_id", "to_organization_id"
+        ):
+            parents.setdefault(child, set()).add(parent)
+        changed = []
+        for organization in self.model.objects.only("pk", "ancestor_ids"):
+            found, todo = set(), list(parents.get(organization.pk, ()))
+            while todo:
+                parent = todo.pop()
+                if parent not in found and parent != organization.pk:
+                    found.add(parent)
+                    todo.extend(parents.get(parent, ()))
+            ancestors = sorted(found & published)
+            if ancestors != list(organization.ancestor_ids):
+                organization.ancestor_ids = ancestors
+                changed.append(organization)
+        self.model.objects.bulk_update(changed, ["ancestor_ids"])
+        return {organization.pk for organization in changed}
 
-class Organization(models.Model):
-    """A UN body, NGO, network, treatment centre, university, society or funder."""
+
+class Organization(ConceptOf, models.Model):
+    """A UN body, NGO, network, treatment centre, university, society or funder. It can be part of
+    others (a project of an NGO, a member centre of a network): their pages list its resources
+    too, and searching for them finds its resources."""
+
+    concept_kind = Concept.Kind.ORGANIZATION
 
     class Kind(models.TextChoices):
         UN_BODY = "un-body", _("UN body")
@@ -75,8 +105,15 @@ class Organization(models.Model):
         blank=True,
         symmetrical=False,
         related_name="members",
-        help_text=_("Networks this organisation belongs to, e.g. IRCT."),
+        verbose_name=_("part of"),
+        help_text=_(
+            "Organisations this one is part of: the NGO a project belongs to, the network a "
+            "centre is a member of (e.g. IRCT). Their pages list this one's resources too."
+        ),
     )
+    # The published organisations this one is part of, at any depth (kept by signals from
+    # ``networks``): resources are found and listed under each of them.
+    ancestor_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     is_key = models.BooleanField(
         _("key organisation"), default=False, help_text=_("Listed first and on the home page.")
     )

@@ -5,9 +5,8 @@ import functools
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
@@ -21,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from organizations.models import OrganizationTopic
+from thesaurus.merge import merge_concepts
 
 from .linkcheck import check_resources
 from .models import (
@@ -33,7 +32,6 @@ from .models import (
     Resource,
     ResourceFile,
     Series,
-    TaggedResource,
     Topic,
 )
 
@@ -506,58 +504,14 @@ class TopicAdmin(admin.ModelAdmin):
 
     @staticmethod
     def merge(keep: Topic, others: list[Topic], user) -> list[str]:
-        """Tag everything tagged with ``others`` with ``keep`` instead (once), delete ``others``,
-        log it, and refresh the search copies of the resources concerned. Returns the names
-        merged."""
+        """Merge the topics' concepts (see thesaurus.merge): everything tagged with ``others`` is
+        tagged with ``keep`` instead (once), their names become its alternative labels, their
+        addresses lead to it; they are deleted. Returns the names merged."""
         names = [topic.name for topic in others]
-        with transaction.atomic():
-            affected = set(
-                TaggedResource.objects.filter(tag__in=others).values_list(
-                    "content_object_id", flat=True
-                )
-            )
-            organizations = set(
-                OrganizationTopic.objects.filter(tag__in=others).values_list(
-                    "content_object_id", flat=True
-                )
-            )
-            TaggedResource.objects.bulk_create(
-                [TaggedResource(tag=keep, content_object_id=pk) for pk in affected],
-                ignore_conflicts=True,
-            )
-            OrganizationTopic.objects.bulk_create(
-                [OrganizationTopic(tag=keep, content_object_id=pk) for pk in organizations],
-                ignore_conflicts=True,
-            )
-            TaggedResource.objects.filter(tag__in=others).delete()
-            OrganizationTopic.objects.filter(tag__in=others).delete()
-            content_type = ContentType.objects.get_for_model(Topic)
-            LogEntry.objects.bulk_create(
-                [
-                    LogEntry(
-                        user_id=user.pk,
-                        content_type=content_type,
-                        object_id=str(topic.pk),
-                        object_repr=topic.name[:200],
-                        action_flag=DELETION,
-                        change_message=f"Merged into “{keep.name}”.",
-                    )
-                    for topic in others
-                ]
-                + [
-                    LogEntry(
-                        user_id=user.pk,
-                        content_type=content_type,
-                        object_id=str(keep.pk),
-                        object_repr=keep.name[:200],
-                        action_flag=CHANGE,
-                        change_message="Merged into this topic: "
-                        + ", ".join(f"“{name}”" for name in names),
-                    )
-                ]
-            )
-            Topic.objects.filter(pk__in=[topic.pk for topic in others]).delete()
-            Resource.objects.filter(pk__in=affected).refresh_derived_fields()
+        for topic in [keep, *others]:
+            if topic.concept_id is None:
+                topic.sync_concept()
+        merge_concepts(keep.concept, [topic.concept for topic in others], user=user)
         return names
 
 

@@ -6,4 +6,4 @@ class ResourcesConfig(AppConfig):
     verbose_name = "Resources"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the search-text signal handlers
+        from . import concepts, signals  # noqa: F401 - connects the signal handlers

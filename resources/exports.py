@@ -264,7 +264,7 @@ def resources_json(request):
     if ignored:
         return json_error("Malformed parameters.", ignored)
     record = resource_record(absolute_url_maker(request, "resources:detail"))
-    return json_page(request, export_queryset(search), search.matching().count(), record)
+    return json_page(request, export_queryset(search), search.total, record)
 
 
 @require_safe

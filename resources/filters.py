@@ -99,6 +99,10 @@ class ResourceFilterSet(django_filters.FilterSet):
     has = ValuesFilter(label=_("Recording or file"), allowed=choice_values(HAS_CHOICES),
                        method="noop")  # fmt: skip
     sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORTS, method="noop")
+    # The words exactly as typed: no synonyms, other languages, corrections or partial matches.
+    exact = django_filters.BooleanFilter(
+        label=_("Exact words only"), widget=forms.CheckboxInput, method="noop"
+    )
 
     class Meta:
         model = Resource
@@ -149,7 +153,8 @@ class ResourceFilterSet(django_filters.FilterSet):
             found["access"] = Q(access__in=data["access"])
         for name, model in self.SLUG_MODELS.items():
             if data.get(name):
-                ids = model.objects.filter(slug__in=data[name]).values("pk")
+                rows = model.objects.published() if model is Organization else model.objects
+                ids = rows.filter(slug__in=data[name]).values("pk")
                 array = f"{name}_ids"
                 if name == "topic" and data.get("topic_mode") == "all":
                     found[name] = Q(**{f"{array}__contains": _array(ids)})

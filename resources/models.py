@@ -6,6 +6,8 @@ resources only through ``Resource.objects.published()``.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import zoneinfo
 from pathlib import PurePosixPath
@@ -25,7 +27,8 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,6 +37,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from healtorture.text import render_markdown
+from thesaurus.models import Concept, ConceptOf
 
 from . import links
 
@@ -76,6 +80,15 @@ FALLBACK_TEXT_SEARCH_CONFIG = "simple"
 SEARCH_CONFIGS = sorted({*TEXT_SEARCH_CONFIGS.values(), FALLBACK_TEXT_SEARCH_CONFIG})
 
 
+# Prefix of the marker lexeme of a thesaurus concept in the search column ("CONCEPT_12"): upper
+# case, so that no typed word can produce it.
+CONCEPT_MARKER = "CONCEPT_"
+
+
+def concept_marker(concept_id: int) -> str:
+    return f"{CONCEPT_MARKER}{concept_id}"
+
+
 def config_marker(config: str) -> str:
     """A lexeme in the search vector of every resource indexed with ``config``, so that a query
     can be limited to those rows inside the index (see ``resources.search``). Upper case: every
@@ -104,7 +117,8 @@ def language_config() -> Case:
 
 def language_search_vector() -> CombinedSearchVector:
     """Title A; summary and topics B; description, organisations and presenters C, each stemmed
-    with the row's own language, plus the marker lexeme of that language's configuration."""
+    with the row's own language; the marker lexeme of that language's configuration; and, at B,
+    the marker lexemes of the concepts it is tagged with."""
     config = language_config()
     words = (
         SearchVector("title", weight="A", config=config)
@@ -120,7 +134,16 @@ def language_search_vector() -> CombinedSearchVector:
         Cast(Value(config_marker(FALLBACK_TEXT_SEARCH_CONFIG)), SearchVectorField()),
         output_field=SearchVectorField(),
     )
-    return CombinedSearchVector(words, SearchVectorCombinable.ADD, marker, None)
+    concepts = Func(
+        Cast("concept_keys", SearchVectorField()), Value("B"), function="setweight",
+        output_field=SearchVectorField(),
+    )  # fmt: skip
+    return CombinedSearchVector(
+        CombinedSearchVector(words, SearchVectorCombinable.ADD, marker, None),
+        SearchVectorCombinable.ADD,
+        concepts,
+        None,
+    )
 
 
 def unique_slug(instance: models.Model, value: str, max_length: int = 80) -> str:
@@ -135,10 +158,16 @@ def unique_slug(instance: models.Model, value: str, max_length: int = 80) -> str
     return slug
 
 
-class Topic(TagBase):
-    """A subject a resource covers (django-taggit tag with a description)."""
+class Topic(ConceptOf, TagBase):
+    """A subject a resource covers: a django-taggit tag that is a concept of the thesaurus (its
+    names in every language, synonyms, acronyms), with a description."""
+
+    concept_kind = Concept.Kind.TOPIC
 
     description = models.TextField(blank=True)
+    # Addresses of topics merged into this one, so that old links still lead here.
+    former_slugs = ArrayField(models.SlugField(max_length=100), default=list, blank=True,
+                              editable=False)  # fmt: skip
 
     class Meta:
         verbose_name = _("topic")
@@ -162,8 +191,10 @@ class TaggedResource(TaggedItemBase):
         ]
 
 
-class Audience(models.Model):
-    """Who a resource is for: a short managed vocabulary."""
+class Audience(ConceptOf, models.Model):
+    """Who a resource is for: a short managed vocabulary, each a concept of the thesaurus."""
+
+    concept_kind = Concept.Kind.AUDIENCE
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -177,8 +208,11 @@ class Audience(models.Model):
         return self.name
 
 
-class Region(models.Model):
-    """A country or a wider region (e.g. "Latin America", "Global")."""
+class Region(ConceptOf, models.Model):
+    """A country or a wider region (e.g. "Latin America", "Global"), a concept of the thesaurus
+    (with its names and its people's: "Afghanistan", "Afghans", "أفغانستان")."""
+
+    concept_kind = Concept.Kind.REGION
 
     class Kind(models.TextChoices):
         COUNTRY = "country", _("Country")
@@ -228,6 +262,30 @@ def not_over(now) -> models.Q:
 
 # How long a review holds: after that a published resource is due for another look.
 REVIEW_INTERVAL = dt.timedelta(days=365)
+
+
+# Inside ``derived_fields_deferred``: the ids of resources whose derived fields are to be
+# recomputed when it ends.
+_deferred_refresh: contextvars.ContextVar[set | None] = contextvars.ContextVar(
+    "deferred_refresh", default=None
+)
+
+
+@contextlib.contextmanager
+def derived_fields_deferred():
+    """Recompute the derived fields of every resource changed inside the block once, at its end,
+    instead of after each change (loading many resources and their relations at once)."""
+    if _deferred_refresh.get() is not None:
+        yield
+        return
+    token = _deferred_refresh.set(set())
+    try:
+        yield
+        ids = _deferred_refresh.get()
+    finally:
+        _deferred_refresh.reset(token)
+    if ids:
+        Resource.objects.filter(pk__in=ids).refresh_derived_fields()
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -282,39 +340,71 @@ class ResourceQuerySet(models.QuerySet):
         return self.prefetch_related(models.Prefetch("organizations", queryset=published))
 
     def refresh_derived_fields(self) -> int:
-        """Recompute, in one UPDATE for every resource in this queryset, the copies of related
-        data kept on the row: topic and organisation names for the search column, and the ids and
-        flags the search page filters and counts on without joins."""
-        from organizations.models import Organization
+        """Recompute (or, inside ``derived_fields_deferred``, note for later), in one UPDATE for
+        every resource in this queryset, the copies of related
+        data kept on the row: topic and organisation names for the search column, the concepts it
+        is tagged with (as marker lexemes), and the ids and flags the search page filters and
+        counts on without joins.
 
-        def names(queryset, link, expression, order_by):
-            return Coalesce(
-                Subquery(
-                    queryset.filter(**{link: OuterRef("pk")})
-                    .values(link)
-                    .annotate(names=StringAgg(expression, " ", order_by=order_by))
-                    .values("names")
-                ),
-                Value(""),
-            )
+        Organisations count with every published organisation they are part of (a project's
+        resources are its parent's too); unpublished organisations do not count at all."""
+        deferred = _deferred_refresh.get()
+        if deferred is not None:
+            deferred.update(self.values_list("pk", flat=True))
+            return 0
+        # The published organisations of the row (the outer resources_resource), with their
+        # published ancestors.
+        organization_ids = (
+            "ARRAY(SELECT DISTINCT x FROM resources_resource_organizations ro "
+            "JOIN organizations_organization o ON o.id = ro.organization_id "
+            "CROSS JOIN LATERAL unnest(o.ancestor_ids || o.id::integer) x "
+            "WHERE ro.resource_id = resources_resource.id AND o.status = 'published' ORDER BY x)"
+        )
+        organization_names = (
+            "coalesce((SELECT string_agg(trim(o.name || ' ' || o.acronym), ' ' ORDER BY o.name) "
+            f"FROM organizations_organization o WHERE o.id = ANY({organization_ids})), '')"
+        )
+        concepts = (
+            "SELECT t.concept_id FROM resources_taggedresource tr JOIN resources_topic t "
+            "ON t.id = tr.tag_id WHERE tr.content_object_id = resources_resource.id "
+            "UNION SELECT a.concept_id FROM resources_resource_audiences ra "
+            "JOIN resources_audience a ON a.id = ra.audience_id "
+            "WHERE ra.resource_id = resources_resource.id "
+            "UNION SELECT g.concept_id FROM resources_resource_regions rg "
+            "JOIN resources_region g ON g.id = rg.region_id "
+            "WHERE rg.resource_id = resources_resource.id "
+            "UNION SELECT o.concept_id FROM organizations_organization o "
+            f"WHERE o.id = ANY({organization_ids})"
+        )
+        concept_keys = (
+            f"array_to_string(ARRAY(SELECT '{CONCEPT_MARKER}' || c FROM ({concepts}) s(c) "
+            "WHERE c IS NOT NULL ORDER BY c), ' ')"
+        )
 
         def ids(model, field):
             through = model.objects.filter(**{field: OuterRef("pk")})
             return ArraySubquery(through.order_by("pk").values("pk"))
 
         return self.update(
-            topic_names=names(TaggedResource.objects, "content_object", "tag__name", "tag__name"),
-            organization_names=names(
-                Organization.objects, "resources", Concat("name", Value(" "), "acronym"), "name"
+            topic_names=Coalesce(
+                Subquery(
+                    TaggedResource.objects.filter(content_object=OuterRef("pk"))
+                    .values("content_object")
+                    .annotate(names=StringAgg("tag__name", " ", order_by="tag__name"))
+                    .values("names")
+                ),
+                Value(""),
             ),
+            organization_names=RawSQL(organization_names, []),
             topic_ids=ArraySubquery(
                 TaggedResource.objects.filter(content_object=OuterRef("pk"))
                 .order_by("tag_id")
                 .values("tag_id")
             ),
-            organization_ids=ids(Organization, "resources"),
+            organization_ids=RawSQL(organization_ids, []),
             audience_ids=ids(Audience, "resources"),
             region_ids=ids(Region, "resources"),
+            concept_keys=RawSQL(concept_keys, []),
             has_file=Exists(ResourceFile.objects.filter(resource=OuterRef("pk"))),
         )
 
@@ -345,7 +435,7 @@ class Resource(models.Model):
 
     DERIVED_FIELDS = [
         "topic_names", "organization_names", "topic_ids", "organization_ids", "audience_ids",
-        "region_ids", "has_file",
+        "region_ids", "concept_keys", "has_file",
     ]  # fmt: skip
 
     # Kinds that happen at a time and can be registered for.
@@ -466,6 +556,10 @@ class Resource(models.Model):
     audience_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     region_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     has_file = models.BooleanField(default=False, editable=False)
+    # The thesaurus concepts of its topics, audiences, regions and organisations (and of the
+    # organisations those are part of), as marker lexemes ("CONCEPT_12 CONCEPT_40") that the
+    # search column carries: a query naming a concept finds what is tagged with it.
+    concept_keys = models.TextField(blank=True, editable=False)
 
     # Stemmed with the text search configuration of the resource's language (see
     # TEXT_SEARCH_CONFIGS), with that configuration's marker lexeme.
@@ -628,6 +722,10 @@ class Resource(models.Model):
         return [line.strip() for line in self.presenters.splitlines() if line.strip()]
 
     def refresh_derived_fields(self) -> None:
+        deferred = _deferred_refresh.get()
+        if deferred is not None:
+            deferred.add(self.pk)
+            return
         Resource.objects.filter(pk=self.pk).refresh_derived_fields()
         self.refresh_from_db(fields=Resource.DERIVED_FIELDS)
 
@@ -777,6 +875,11 @@ class Guide(models.Model):
     @property
     def introduction_html(self) -> str:
         return render_markdown(self.introduction)
+
+    @property
+    def audience_labels(self) -> str:
+        """Its audiences, named in the language of the page."""
+        return ", ".join(audience.label for audience in self.audiences.all())
 
 
 class GuideItem(models.Model):

@@ -1,87 +1,70 @@
 """Full-text search over published resources, with facet counts, in a constant number of queries.
 
-- The words typed go to PostgreSQL's ``websearch_to_tsquery`` ("exact phrase", OR, -exclude)
-  against the stored ``search_vector`` (weights A title, B summary and topics, C description,
-  organisations, presenters), which each resource's row stems in its own language. The query is
-  read once per text search configuration, each reading joined (``&&``) to that configuration's
-  marker lexeme, and the readings OR-ed (``||``) into one constant tsquery: the GIN index serves
-  it, and a French resource is matched by the French reading only (so "-enfants" excludes as it
-  should). Ranking and highlighting use the reading of the row's own language.
-- The last word also matches as a prefix of an unstemmed word (``search_vector_simple``), so that
-  "istan" finds "Istanbul" while the visitor is still typing.
-- Facets: for every filter, how many results each of its choices would give, computed with every
-  *other* active filter applied (so that ticking a second type widens the results as promised).
-  The total and all facets come from one SQL statement over the matching rows, using the id arrays
-  kept on each row; the page of results is a second statement; the organisations it shows a third.
+- **Understanding** (``resources.query``): the words typed are read as terms, the way
+  ``websearch_to_tsquery`` reads them ("exact phrase", OR, -exclude); runs of words that name a
+  concept of the thesaurus, in any language, also search every label of the concept in every
+  language and what is tagged with it (or with a narrower concept). The visitor is told ("Also
+  searched for: ...") and can search their exact words only (``exact=1``).
+- **Matching**: every term must match the stored ``search_vector`` (weights A title, B summary,
+  topics and concept markers, C description, organisations, presenters), which each resource's
+  row stems in its own language. The terms are read in every text search configuration, each
+  reading joined to that configuration's marker lexeme, and OR-ed into one constant tsquery that
+  the GIN index serves. The last word also matches as a prefix of an unstemmed word
+  (``search_vector_simple``), so that "istan" finds "Istanbul" while the visitor is typing.
+- **When little matches** (never with ``exact=1``): a quoted phrase that matches nothing falls
+  back to its words; words that find nothing are corrected when the correction is confident
+  ("istambul" → "istanbul") and finds something; and when all the words together match few
+  resources, resources that match most of them are ranked after those (more words first). The
+  page says each of these.
+- **Facets**: for every filter, how many results each of its choices would give, computed with
+  every *other* active filter applied. The total and all facets come from one SQL statement over
+  the matching rows, using the id arrays kept on each row; the page of results is another.
+
+A search costs: reading the words (one statement), counting (one), the page (one) and its
+organisations (one); each fallback tried adds a reading and a count.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import math
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import (
-    CombinedSearchQuery,
-    SearchHeadline,
-    SearchQuery,
-    SearchQueryCombinable,
-    SearchQueryField,
-    SearchRank,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchQueryField, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Expression, F, Q, TextField, Value
+from django.db.models import BooleanField, Expression, F, FloatField, Q, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
+from thesaurus import index as thesaurus_index
+
+from . import query as understanding
 from . import vocabulary
 from .cache import content_version, search_cache, search_key
 from .filters import HAS_CHOICES, LANGUAGES, ResourceFilterSet, annotate_dates, flag
-from .models import (
-    FALLBACK_TEXT_SEARCH_CONFIG,
-    SEARCH_CONFIGS,
-    TEXT_SEARCH_CONFIGS,
-    Resource,
-    config_marker,
-)
+from .models import FALLBACK_TEXT_SEARCH_CONFIG, TEXT_SEARCH_CONFIGS, Resource
 
 PAGE_SIZE = 20
 # Markers PostgreSQL puts around highlighted words; replaced by <mark> after escaping the text.
 MARK_START, MARK_END = "\x02", "\x03"
-# A bare word at the end of the query: not quoted, not excluded, letters or digits only.
-LAST_WORD_RE = re.compile(r"(?:^|\s)([^\W_]{2,})$")
-FEW_RESULTS = 3  # at or below this, offer "did you mean"
+# At or below this many results, offer "did you mean", and rank partial matches too.
+FEW_RESULTS = 3
 
 
-class EveryLanguageQuery(SearchQuery):
-    """``websearch_to_tsquery`` of the words in every text search configuration, each reading
-    joined to its configuration's marker lexeme, OR-ed together. PostgreSQL folds it into one
-    constant tsquery, so ``search_vector @@`` it is served by the GIN index.
+class ConstantQuery(SearchQuery):
+    """A tsquery built by ``resources.query``, given as text: ``%s::tsquery``."""
 
-    A reading without lexemes (only stop words in that language) matches no row of that
-    language; with ``empty_matches_all`` (the words before a prefix), every row of it."""
-
-    def __init__(self, text: str, *, empty_matches_all: bool = False):
-        super().__init__(text, search_type="websearch")
-        self.text = text
-        self.empty_matches_all = empty_matches_all
+    def __init__(self, tsquery: str):
+        super().__init__(tsquery)
+        self.tsquery = tsquery
 
     def as_sql(self, compiler, connection, **extra_context):
-        readings, params = [], []
-        for config in SEARCH_CONFIGS:
-            reading = f"websearch_to_tsquery('{config}'::regconfig, %s)"
-            marker = f"'{config_marker(config)}'::tsquery"
-            if self.empty_matches_all:  # '' && marker is the marker alone
-                readings.append(f"({reading} && {marker})")
-                params.append(self.text)
-            else:
-                readings.append(
-                    f"CASE WHEN numnode({reading}) = 0 THEN {reading} "
-                    f"ELSE {reading} && {marker} END"
-                )
-                params.extend([self.text] * 3)
-        return f"({' || '.join(readings)})", params
+        return "%s::tsquery", [self.tsquery]
 
 
 class ByLanguage(Expression):
@@ -114,12 +97,15 @@ class ByLanguage(Expression):
         return f"({' '.join(parts)})", params
 
 
-def own_language_query(text: str) -> ByLanguage:
-    """The words read in the row's own language: for ranking and highlighting (never in WHERE:
-    a query that varies by row cannot use the index)."""
+def own_language(per_config: dict[str, str], extra: str = "") -> ByLanguage:
+    """The tsquery of the row's own language (for rank and headline; never in WHERE: a query that
+    varies by row cannot use the index), OR-ed with ``extra`` if given."""
 
     def reading(config):
-        return f"websearch_to_tsquery('{config}'::regconfig, %s)", [text]
+        query = per_config.get(config, "")
+        if extra:
+            query = f"({query}) | ({extra})" if query else extra
+        return "%s::tsquery", [query]
 
     return ByLanguage(reading, SearchQueryField())
 
@@ -129,32 +115,54 @@ def own_language_config() -> ByLanguage:
     return ByLanguage(lambda config: (f"'{config}'::regconfig", []), TextField())
 
 
-def text_queries(text: str):
-    """The main query and, when the last word can be completed, the prefix query and the query
-    for the words before it."""
-    main = EveryLanguageQuery(text)
-    if text.count('"') % 2:  # inside an open quote: no completion
-        return main, None, None
-    match = LAST_WORD_RE.search(text)
-    if not match:
-        return main, None, None
-    last = match.group(1).lower()
-    head = text[: match.start(1)].strip()
-    prefix = SearchQuery(f"'{last}':*", config="simple", search_type="raw")
-    head_query = EveryLanguageQuery(head, empty_matches_all=True) if head else None
-    return main, prefix, head_query
+@dataclass
+class Plan:
+    """What a search decided to look for, and what it found (kept whole in the search cache)."""
+
+    text: str  # the words searched: as typed, unquoted, or corrected
+    readings: understanding.Readings | None = None
+    prefix: str | None = None
+    expansions: list = field(default_factory=list)
+    widened: list = field(default_factory=list)  # broader and related subjects searched too
+    named_concepts: int = 0
+    mode: str = "all"  # "all": every term; "some": most of them, by weight
+    n_terms: int = 0
+    weights: list = field(default_factory=list)  # of each term, in "some" mode
+    needed: float = 0.0  # the weight a resource must reach, in "some" mode
+    all_total: int = 0  # how many match every term (in "some" mode, they come first)
+    primary: str | None = None  # a tsquery whose matches rank first (the narrower reading)
+    corrected_from: str | None = None
+    unquoted: bool = False
+    rows: list | None = None  # the facet statement's rows (None: not counted yet)
+    known_words: frozenset = frozenset()
+
+    @property
+    def total(self) -> int:
+        return next(n for facet, *_rest, n in self.rows if facet == "total")
 
 
-def text_condition(main, prefix, head) -> Q:
-    condition = Q(search_vector=main)
-    if prefix is not None:
-        completed = Q(search_vector_simple=prefix)
-        if head is not None:
-            # The words before the last must match too, unless they were all stop words (in the
-            # resource's language).
-            completed &= Q(search_vector=head)
-        condition |= completed
-    return condition
+# Term weights count a term's resources up to this many (enough to tell rare from common).
+DF_CAP = 1000
+# The share of the words' weight a partial match must have: two of four words of equal weight.
+PARTIAL_SHARE = 0.4
+
+
+def term_frequencies(terms: list[str]) -> tuple[int, list[int]]:
+    """How many published resources there are, and how many each tsquery matches, counting up
+    to ``DF_CAP``."""
+    published = (
+        "SELECT 1 FROM resources_resource r WHERE r.status = 'published' "
+        "AND r.published_at IS NOT NULL"
+    )
+    sql = (
+        f"SELECT (SELECT count(*) FROM ({published} LIMIT %s) s), "
+        f"ARRAY(SELECT (SELECT count(*) FROM ({published} AND r.search_vector @@ t.q::tsquery "
+        "LIMIT %s) s) FROM unnest(%s::text[]) WITH ORDINALITY AS t(q, i) ORDER BY t.i)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [DF_CAP, DF_CAP, terms])
+        total, counts = cursor.fetchone()
+        return total, list(counts)
 
 
 # On the search page a facet shows its first choices, and more up to a limit behind "more"; the
@@ -196,28 +204,137 @@ class FacetChoice:
 
 
 class Search:
-    """One search: its parameters, results, total, facets and suggestion."""
+    """One search: its parameters, what it understood, results, total, facets and suggestion."""
 
     def __init__(self, params, *, page_size: int = PAGE_SIZE):
         self.filterset = ResourceFilterSet(params, queryset=Resource.objects.published())
         self.params = params
         self.page_size = page_size
-        self.text = self.filterset.text
+        self.typed = self.filterset.text
+        self.exact = bool(self.filterset.data_clean.get("exact"))
+        self.language = (get_language() or "en")[:2]
         self.sort = self.filterset.sort_order
-        if self.sort == "relevance" and not self.text:
+        if self.sort == "relevance" and not self.typed:
             self.sort = "newest"
         self.conditions = self.filterset.conditions()
-        if self.text:
-            self.main, self.prefix, self.head = text_queries(self.text)
+
+    @property
+    def text(self) -> str:
+        """The words searched for (the correction, when one was applied)."""
+        return self.plan.text
+
+    # --- deciding what to search for ------------------------------------------------------------
+
+    @cached_property
+    def plan(self) -> Plan:
+        if not self.typed:
+            return Plan("")  # nothing to decide: counted only if the page shows counts
+        key = self.cache_key("plan", self.language)
+        plan = search_cache().get(key)
+        if plan is None:
+            plan = self._make_plan()
+            search_cache().set(key, plan)
+        return plan
+
+    def _make_plan(self) -> Plan:
+        thesaurus = None if self.exact else thesaurus_index.current()
+        plan = self._try(self.typed, thesaurus)
+        if self.exact:
+            return plan
+        if plan.total == 0 and '"' in self.typed:
+            # No resource has the phrase: look for its words (and say so).
+            plan = self._try(self.typed.replace('"', " "), thesaurus)
+            plan.unquoted = True
+        if plan.total == 0:
+            known = plan.known_words | thesaurus.words
+            corrected = vocabulary.suggest(plan.text, known=known, confident=True)
+            if corrected:
+                better = self._try(corrected, thesaurus)
+                if better.total:
+                    better.corrected_from = self.typed
+                    better.unquoted = plan.unquoted
+                    plan = better
+        if plan.total <= FEW_RESULTS and plan.named_concepts:
+            wider = self._try(plan.text, thesaurus, wider=True)
+            if wider.total > plan.total:
+                wider.corrected_from, wider.unquoted = plan.corrected_from, plan.unquoted
+                # What the narrower reading found comes first.
+                wider.primary = plan.readings.main if plan.total else None
+                plan = wider
+        if plan.total <= FEW_RESULTS and plan.n_terms >= 2:
+            some = self._partial(plan)
+            if some.total > plan.total:
+                plan = some
+        return plan
+
+    def _try(self, text: str, thesaurus, *, wider: bool = False) -> Plan:
+        parsed = understanding.parse(text, thesaurus, self.language, wider=wider)
+        plan = Plan(text, prefix=parsed.prefix, expansions=parsed.expansions,
+                    widened=parsed.widened)  # fmt: skip
+        concept_terms = [
+            part
+            for term in parsed.terms
+            for part in term.options or [term]
+            if part.kind == "concept"
+        ]
+        plan.named_concepts = len(concept_terms)
+        plan.known_words = frozenset(
+            word.lower() for part in concept_terms for word in part.typed.split()
+        )
+        readings = understanding.read(parsed, understanding.visitor_config(self.language))
+        plan.readings = understanding.combine(parsed, readings)
+        # Stop words ("how", "do", "i") are no terms: they match nothing and need not.
+        plan.n_terms = len(plan.readings.terms)
+        plan.rows = self._count_facets(plan)
+        plan.all_total = plan.total
+        return plan
+
+    def _partial(self, plan: Plan) -> Plan:
+        """Resources that match most of the words, rarer words counting for more: each term
+        weighs log(1 + N / the number of resources it matches), N being the number of resources
+        (both counted up to 1000), and a resource must reach ``PARTIAL_SHARE`` of the weight of
+        the terms that match anything. When two or fewer do, any of them, but only when nothing
+        matches them all."""
+        resources, frequencies = term_frequencies(plan.readings.terms)
+        weights = [math.log(1 + resources / df) if df else 0.0 for df in frequencies]
+        live = sorted(w for w in weights if w)
+        if not live or (len(live) <= 2 and plan.total):
+            return plan  # with two words, one of them is not most of them
+        needed = live[0] if len(live) <= 2 else sum(live) * PARTIAL_SHARE
+        some = dataclasses.replace(plan, mode="some", weights=weights, needed=needed)
+        some.rows = self._count_facets(some)
+        return some
 
     # --- the rows -------------------------------------------------------------------------------
 
-    def base(self):
+    def _text_filter(self, queryset, plan: Plan):
+        readings = plan.readings
+        if readings is None:
+            return queryset
+        if plan.mode == "some":
+            scored = [(t, w) for t, w in zip(readings.terms, plan.weights, strict=True) if w]
+            score = " + ".join(["(search_vector @@ %s::tsquery)::int * %s"] * len(scored))
+            return (
+                queryset.filter(search_vector=ConstantQuery(readings.any_term))
+                # Our own SQL; the tsqueries and weights go as parameters.
+                .annotate(matched=RawSQL(score, [p for pair in scored for p in pair],  # noqa: S611
+                                         output_field=FloatField()))
+                .filter(matched__gte=plan.needed)
+            )  # fmt: skip
+        condition = Q(search_vector=ConstantQuery(readings.main))
+        if plan.prefix is not None:
+            prefix = SearchQuery(f"'{plan.prefix}':*", config="simple", search_type="raw")
+            completed = Q(search_vector_simple=prefix)
+            if readings.head:
+                completed &= Q(search_vector=ConstantQuery(readings.head))
+            condition |= completed
+        return queryset.filter(condition)
+
+    def base(self, plan: Plan | None = None):
         """Published resources matching the words and the date range, with one flag per facet
         filter: facets count with every flag but their own."""
         queryset = annotate_dates(Resource.objects.published().order_by())
-        if self.text:
-            queryset = queryset.filter(text_condition(self.main, self.prefix, self.head))
+        queryset = self._text_filter(queryset, plan or self.plan)
         for name in ("date_from", "date_to", "upcoming"):
             if name in self.conditions:
                 queryset = queryset.filter(self.conditions[name])
@@ -234,27 +351,40 @@ class Search:
             queryset = queryset.filter(**{f"f_{name}": True})
         return queryset
 
+    def _rank(self):
+        readings, plan = self.plan.readings, self.plan
+        per_config = readings.highlight if plan.mode == "some" else readings.per_config
+        rank = SearchRank(F("search_vector"), own_language(per_config))
+        if plan.prefix is not None:
+            prefix = SearchQuery(f"'{plan.prefix}':*", config="simple", search_type="raw")
+            rank = rank + SearchRank(F("search_vector_simple"), prefix) * Value(0.5)
+        return rank
+
     def ordered(self):
         queryset = self.matching()
-        if self.text:
-            rank = SearchRank(F("search_vector"), own_language_query(self.text))
-            if self.prefix is not None:
-                rank = rank + SearchRank(F("search_vector_simple"), self.prefix) * Value(0.5)
-            queryset = queryset.annotate(rank=rank)
+        if self.plan.readings is not None:
+            queryset = queryset.annotate(rank=self._rank())
         order = {
             "relevance": ["-rank", "-published_at", "-pk"],
             "newest": ["-sort_date", "-pk"],
             "oldest": ["sort_date", "pk"],
             "title": [Lower("title"), "pk"],
         }[self.sort]
+        if self.sort == "relevance" and self.plan.primary:
+            queryset = queryset.annotate(primary=RawSQL(
+                "search_vector @@ %s::tsquery", [self.plan.primary], output_field=BooleanField()
+            ))  # fmt: skip
+            order = ["-primary", *order]
+        if self.plan.mode == "some" and self.sort == "relevance":
+            order = ["-matched", *order]
         return queryset.order_by(*order)
 
     def results(self):
         queryset = self.ordered().select_related("series").with_organizations()
-        if self.text:
-            query = own_language_query(self.text)
-            if self.prefix is not None:
-                query = CombinedSearchQuery(query, SearchQueryCombinable.BITOR, self.prefix, None)
+        readings = self.plan.readings
+        if readings is not None:
+            prefix = f"'{self.plan.prefix}':*" if self.plan.prefix else ""
+            query = own_language(readings.highlight, prefix)
             options = {
                 "config": own_language_config(),
                 "start_sel": MARK_START,
@@ -274,7 +404,7 @@ class Search:
         paginator = Paginator(self.results(), self.page_size)
         paginator.count = self.total  # known from the facet statement: no COUNT query
         page = paginator.get_page(self.params.get("page"))
-        key = self.cache_key("page", self.sort, page.number)
+        key = self.cache_key("page", self.language, self.sort, page.number)
         ids = search_cache().get(key)
         if ids is None:
             rows = list(page.object_list)
@@ -283,16 +413,25 @@ class Search:
             by_id = {row.pk: row for row in self.results().filter(pk__in=ids).order_by()}
             rows = [by_id[pk] for pk in ids if pk in by_id]
         for resource in rows:
-            resource.snippet = snippet_for(resource) if self.text else None
+            resource.snippet = snippet_for(resource) if self.plan.readings else None
+            resource.partial = (
+                self.plan.mode == "some"
+                and getattr(resource, "matched", 0) < sum(self.plan.weights) - 1e-6
+            )
         page.object_list = rows
         return page
+
+    @property
+    def first_partial(self):
+        """The first result on this page that matches only some of the words, if any."""
+        return next((r for r in self.page.object_list if r.partial), None)
 
     def cache_key(self, *parts) -> str:
         """A key for this search's words and filters (not its sort or page) plus ``parts``,
         under the current content version."""
         data = self.filterset.data_clean
         filters = {name: data.get(name) for name in sorted(data) if name not in {"sort", "page"}}
-        return search_key(self.version, self.text, filters, *parts)
+        return search_key(self.version, self.typed, filters, *parts)
 
     @cached_property
     def version(self) -> int:
@@ -302,15 +441,17 @@ class Search:
 
     @cached_property
     def _facet_rows(self) -> list[tuple]:
+        if self.plan.rows is not None:
+            return self.plan.rows
         key = self.cache_key("facets")
         rows = search_cache().get(key)
         if rows is None:
-            rows = self._count_facets()
+            rows = self._count_facets(self.plan)
             search_cache().set(key, rows)
         return rows
 
-    def _count_facets(self) -> list[tuple]:
-        base = self.base().values(
+    def _count_facets(self, plan: Plan) -> list[tuple]:
+        base = self.base(plan).values(
             "id", "kind", "language", "access", "topic_ids", "organization_ids", "audience_ids",
             "region_ids", "has_file", "recording_url", "filed_year",
             *[f"f_{name}" for name in self.facet_filters],
@@ -321,29 +462,34 @@ class Search:
             flags = [f"f_{n}" for n in self.facet_filters if n != excluding]
             return f"WHERE {' AND '.join(flags)}" if flags else ""
 
-        def by_array(name: str, table: str, label: str) -> str:
+        def by_array(name: str, table: str, label: str, concept: str = "t.concept_id") -> str:
+            published = " WHERE t.status = 'published'" if name == "organization" else ""
             return (
-                f"SELECT '{name}', t.slug, {label}, c.n FROM (SELECT unnest({name}_ids) AS id, "
-                f"count(*) AS n FROM base {where(name)} GROUP BY 1) c "
-                f"JOIN {table} t ON t.id = c.id"
+                f"SELECT '{name}', t.slug, {label}, {concept}, c.n FROM (SELECT unnest({name}_ids) "
+                f"AS id, count(*) AS n FROM base {where(name)} GROUP BY 1) c "
+                f"JOIN {table} t ON t.id = c.id{published}"
             )
 
+        # Organisations are named as they name themselves; topics, audiences and regions by
+        # their concept, in the visitor's language (see ``facets``).
         org_label = "coalesce(nullif(t.acronym, '') || ' – ' || t.name, t.name)"
+        none = "NULL::bigint"  # no concept
         parts = [
-            f"SELECT 'total', NULL, NULL, count(*) FROM base {where()}",
-            f"SELECT 'kind', kind, NULL, count(*) FROM base {where('kind')} GROUP BY kind",
-            f"SELECT 'language', language, NULL, count(*) FROM base {where('language')} "
+            f"SELECT 'total', NULL, NULL, {none}, count(*) FROM base {where()}",
+            f"SELECT 'kind', kind, NULL, {none}, count(*) FROM base {where('kind')} GROUP BY kind",
+            f"SELECT 'language', language, NULL, {none}, count(*) FROM base {where('language')} "
             "GROUP BY language",
-            f"SELECT 'access', access, NULL, count(*) FROM base {where('access')} GROUP BY access",
-            f"SELECT 'year', filed_year::text, NULL, count(*) FROM base {where('year')} "
+            f"SELECT 'access', access, NULL, {none}, count(*) FROM base {where('access')} "
+            "GROUP BY access",
+            f"SELECT 'year', filed_year::text, NULL, {none}, count(*) FROM base {where('year')} "
             "GROUP BY filed_year",
-            f"SELECT 'has', 'recording', NULL, count(*) FROM base {where('has')} "
+            f"SELECT 'has', 'recording', NULL, {none}, count(*) FROM base {where('has')} "
             f"{'AND' if where('has') else 'WHERE'} recording_url <> ''",
-            f"SELECT 'has', 'file', NULL, count(*) FROM base {where('has')} "
+            f"SELECT 'has', 'file', NULL, {none}, count(*) FROM base {where('has')} "
             f"{'AND' if where('has') else 'WHERE'} has_file",
             by_array("topic", "resources_topic", "t.name"),
             by_array("audience", "resources_audience", "t.name"),
-            by_array("organization", "organizations_organization", org_label),
+            by_array("organization", "organizations_organization", org_label, "NULL::bigint"),
             by_array("region", "resources_region", "t.name"),
         ]
         # Chosen values are listed even when no result has them any more, so they can be unticked.
@@ -352,9 +498,11 @@ class Search:
         for name, model in ResourceFilterSet.SLUG_MODELS.items():
             if chosen.get(name):
                 label = org_label if name == "organization" else "t.name"
+                concept = "NULL::bigint" if name == "organization" else "t.concept_id"
+                published = " AND t.status = 'published'" if name == "organization" else ""
                 parts.append(
-                    f"SELECT '{name}', t.slug, {label}, 0 FROM {model._meta.db_table} t "
-                    "WHERE t.slug = ANY(%s)"
+                    f"SELECT '{name}', t.slug, {label}, {concept}, 0 "
+                    f"FROM {model._meta.db_table} t WHERE t.slug = ANY(%s){published}"
                 )
                 extra.append(chosen[name])
         sql = f"WITH base AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(parts)
@@ -378,11 +526,14 @@ class Search:
         }
         facets = {name: Facet(name, str(fields[name].label)) for name in ResourceFilterSet.FACETS}
         seen: set[tuple[str, str]] = set()
-        for name, value, label, count in self._facet_rows:
+        thesaurus = thesaurus_index.current()
+        for name, value, label, concept_id, count in self._facet_rows:
             chosen = [str(v) for v in data.get(name) or []] if name != "total" else []
             if value is None or (name, value) in seen or not (count or value in chosen):
                 continue
             seen.add((name, value))
+            if concept_id is not None:
+                label = thesaurus.name(concept_id, self.language, default=label)
             label = label or str(labels.get(name, {}).get(value, value))
             facets[name].choices.append(FacetChoice(value, label, count, value in chosen))
         for name in ("kind", "language", "access", "year", "has"):
@@ -404,9 +555,11 @@ class Search:
 
     @cached_property
     def suggestion(self) -> str | None:
-        if not self.text or self.total > FEW_RESULTS:
+        """Other words to try, when few resources match and no correction was applied."""
+        if not self.typed or self.plan.corrected_from or self.total > FEW_RESULTS:
             return None
-        suggested = vocabulary.suggest(self.text)
+        known = self.plan.known_words | thesaurus_index.current().words
+        suggested = vocabulary.suggest(self.plan.text, known=known)
         return suggested if suggested and suggested.lower() != self.text.lower() else None
 
 

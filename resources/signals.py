@@ -41,11 +41,29 @@ def resource_relations_changed(sender, instance, action, reverse, pk_set, **kwar
 @receiver(post_save, sender=Organization)
 @receiver(post_save, sender=Topic)
 def name_changed(sender, instance, created, **kwargs):
-    """A renamed organisation or topic: every resource that names it is searched by the new name."""
+    """A renamed organisation or topic: every resource that names it is searched by the new name.
+    An organisation published or unpublished: so are its name and those of the organisations it
+    is part of, on its resources and on those of the organisations part of it."""
     content_changed()
-    if not created:
-        field = "organizations" if sender is Organization else "topics"
-        Resource.objects.filter(**{field: instance}).refresh_derived_fields()
+    if sender is Organization:
+        moved = Organization.objects.refresh_ancestors()
+        if not created or moved:
+            Resource.objects.filter(
+                organizations__in={instance.pk, *moved}
+            ).refresh_derived_fields()
+    elif not created:
+        Resource.objects.filter(topics=instance).refresh_derived_fields()
+
+
+@receiver(m2m_changed, sender=Organization.networks.through)
+def part_of_changed(sender, action, **kwargs):
+    """An organisation joined or left another: its resources (and those of the organisations part
+    of it) are now found under the new ones."""
+    if action in {"post_add", "post_remove", "post_clear"}:
+        moved = Organization.objects.refresh_ancestors()
+        if moved:
+            content_changed()
+            Resource.objects.filter(organizations__in=moved).refresh_derived_fields()
 
 
 @receiver(post_save, sender=ResourceFile)

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,8 +39,13 @@ def resource_list(request):
 @require_safe
 @cache_rendered_page
 def topic_detail(request, slug):
-    """One topic's resources: the search page with that topic chosen."""
-    topic = get_object_or_404(Topic, slug=slug)
+    """One topic's resources: the search page with that topic chosen. The address of a topic
+    merged into another leads to that one."""
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is None:
+        merged_into = get_object_or_404(Topic, former_slugs__contains=[slug])
+        url = merged_into.get_absolute_url()
+        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url, permanent=True)
     params = request.GET.copy()
     params.setlist("topic", [slug])
     return render_search(request, params, topic=topic)
@@ -61,11 +66,15 @@ def render_search(request, params, **extra):
         for name, value in search.filterset.active()
     ]
     clear = reverse("resources:list") + (f"?{urlencode({'q': search.text})}" if search.text else "")
+    full = [resource for resource in page.object_list if not resource.partial]
     context = {
         "search": search,
         "form": search.filterset.form,
         "page_obj": page,
         "resources": page.object_list,
+        "full_matches": full,
+        "partial_matches": [resource for resource in page.object_list if resource.partial],
+        "partial_start": page.start_index() + len(full),
         "facets": facets,
         "active_filters": active,
         "ignored": search.filterset.ignored,

@@ -17,6 +17,8 @@ import time
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from common.request_memo import remembered
+
 VERSION_KEY = "resources:vocabulary-version"
 WORD_RE = re.compile(r"[^\W\d_]{3,}")
 _lock = threading.Lock()
@@ -43,6 +45,10 @@ def refresh_after_commit() -> None:
 
 
 def _load() -> dict[str, int]:
+    return remembered("vocabulary", _current)
+
+
+def _current() -> dict[str, int]:
     version = cache.get(VERSION_KEY)
     with _lock:
         if version is not None and version == _memory["version"]:
@@ -57,34 +63,52 @@ def _load() -> dict[str, int]:
         return words
 
 
-def closest(word: str) -> str | None:
-    """The indexed word most like ``word`` (same first letter, length within two), or None."""
+def closest(word: str, extra: frozenset = frozenset()) -> tuple[str, float] | None:
+    """The indexed word (or word of ``extra``) most like ``word`` (same first letter, length
+    within two) and how alike they are (0 to 1), or None."""
     words = _load()
-    candidates = [w for w in _memory["index"].get(word[0], []) if abs(len(w) - len(word)) <= 2]
-    matches = difflib.get_close_matches(word, candidates, n=5, cutoff=0.75)
+    candidates = {w for w in _memory["index"].get(word[0], []) if abs(len(w) - len(word)) <= 2}
+    candidates |= {w for w in extra if w[:1] == word[0] and abs(len(w) - len(word)) <= 2}
+    matches = difflib.get_close_matches(word, sorted(candidates), n=5, cutoff=0.75)
     if not matches:
         return None
     best_ratio = difflib.SequenceMatcher(None, word, matches[0]).ratio()
     ties = [m for m in matches if difflib.SequenceMatcher(None, word, m).ratio() == best_ratio]
-    return max(ties, key=lambda m: words[m])  # the most common of the closest
+    # The most common of the closest (words of ``extra`` alone count as one resource).
+    return max(ties, key=lambda m: (words.get(m, 1), m)), best_ratio
 
 
-def suggest(text: str) -> str | None:
-    """``text`` with each word that no published resource uses replaced by the closest one that
-    does; None when nothing would change."""
+# A correction is applied without asking when every word it changes is this long and this alike.
+CONFIDENT_LENGTH = 5
+CONFIDENT_RATIO = 0.8
+
+
+def suggest(text: str, *, known=frozenset(), confident: bool = False) -> str | None:
+    """``text`` with each word that no published resource uses and that is not in ``known`` (the
+    words of the thesaurus) replaced by the closest one that is; None when nothing would change.
+    With ``confident``, None unless every change is a near-certain typo fix."""
+    from thesaurus.text import fold
+
     words = _load()
     changed = False
+    doubtful = False
 
     def replace(match: re.Match) -> str:
-        nonlocal changed
+        nonlocal changed, doubtful
         word = match.group(0).lower()
-        if word in words:
+        if word in words or word in known or fold(word) in known:
             return match.group(0)
-        better = closest(word)
-        if better is None:
+        found = closest(word, known)
+        if found is None:
+            doubtful = True
             return match.group(0)
+        better, ratio = found
+        if len(word) < CONFIDENT_LENGTH or ratio < CONFIDENT_RATIO:
+            doubtful = True
         changed = True
         return better
 
     suggestion = WORD_RE.sub(replace, text)
-    return suggestion if changed else None
+    if not changed or (confident and doubtful):
+        return None
+    return suggestion

@@ -1,14 +1,16 @@
 """The benchmark data generator: ``manage.py generate_resources``."""
 
 from io import StringIO
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.http import QueryDict
 from django.utils import timezone
 
 from organizations.models import Organization
 from resources.models import Resource, TaggedResource
-from resources.search import EveryLanguageQuery
+from resources.search import Search
 
 
 def generate(**options) -> str:
@@ -22,8 +24,8 @@ def synthetic():
 
 
 def search(text: str):
-    """As the search page reads words: in each resource's own language."""
-    return Resource.objects.filter(search_vector=EveryLanguageQuery(text))
+    """As the search page reads words (in each resource's own language), without synonyms."""
+    return Search(QueryDict(urlencode({"q": text, "exact": "1"}))).matching()
 
 
 @pytest.mark.django_db

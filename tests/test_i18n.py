@@ -342,8 +342,8 @@ def test_an_unprefixed_feed_answers_in_the_visitors_language_and_says_it_varies(
 @pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize(
     "name,page,budget",
-    [("search", lambda c: ("resources:list",), 4),
-     ("resource", lambda c: ("resources:detail", c["resource"].slug), 10),
+    [("search", lambda c: ("resources:list",), 6),
+     ("resource", lambda c: ("resources:detail", c["resource"].slug), 12),
      ("organization", lambda c: ("organizations:detail", "cvt"), 8)],
     ids=["search", "resource", "organization"],
 )  # fmt: skip

@@ -107,13 +107,20 @@ def test_the_moderators_group_has_exactly_the_permissions_moderation_needs():
     assert ("organizations", "change_organization") in granted
     assert ("submissions", "delete_decisionrecord") not in granted
     assert ("submissions", "change_decisionrecord") not in granted
-    # The only deletions: an entry out of a guide, a file off a resource.
+    # They curate the thesaurus: concepts (merging them too) and their labels.
+    assert {perm for perm in granted if perm[0] == "thesaurus"} == {
+        ("thesaurus", "view_concept"), ("thesaurus", "add_concept"),
+        ("thesaurus", "change_concept"), ("thesaurus", "view_label"), ("thesaurus", "add_label"),
+        ("thesaurus", "change_label"), ("thesaurus", "delete_label"),
+    }  # fmt: skip
+    # The only deletions: an entry out of a guide, a file off a resource, a concept's label.
     assert {perm for perm in granted if perm[1].startswith("delete_")} == {
         ("resources", "delete_guideitem"),
         ("resources", "delete_resourcefile"),
+        ("thesaurus", "delete_label"),
     }
     assert not {perm for perm in granted if perm[0] in {"auth", "admin", "contenttypes"}}
-    assert len(granted) == 6 + 8 * 3 + 3 + 2
+    assert len(granted) == 6 + 8 * 3 + 3 + 2 + 7
 
 
 # --- The queue -----------------------------------------------------------------------------------

@@ -129,8 +129,13 @@ def test_the_last_word_matches_as_a_prefix(client, library):
     assert titles(client.get(URL, {"q": "documenting istan"})) == [
         "The Istanbul Protocol explained"
     ]
-    # Not inside an unfinished phrase, and never for excluded words.
-    assert titles(client.get(URL, {"q": '"istan'})) == []
+    # Not inside an unfinished phrase (as typed: a phrase that finds nothing falls back to its
+    # words, and says so).
+    assert titles(client.get(URL, {"q": '"istan', "exact": "1"})) == []
+    response = client.get(URL, {"q": '"istan'})
+    assert set(titles(response)) == {"The Istanbul Protocol explained",
+                                     "Identifying the torture of children"}  # fmt: skip
+    assert "No resource has those words as an exact phrase" in response.text
 
 
 def test_matches_are_highlighted_and_typed_markup_is_escaped(client, library):
@@ -148,12 +153,40 @@ def test_matches_are_highlighted_and_typed_markup_is_escaped(client, library):
 
 
 def test_a_misspelt_query_suggests_the_indexed_spelling(client, library):
-    response = client.get(URL, {"q": "istambul protocol"})
+    response = client.get(URL, {"q": "istambul protocol", "exact": "1"})
 
     assert response.context["search"].total == 0
     assert response.context["search"].suggestion == "istanbul protocol"
     assert "Did you mean" in response.text
-    assert 'href="?q=istanbul+protocol"' in response.text
+    assert 'href="?q=istanbul+protocol&amp;exact=1"' in response.text
+
+
+def test_a_confident_correction_is_searched_and_said(client, library):
+    response = client.get(URL, {"q": "istambul protocol"})
+
+    search = response.context["search"]
+    assert search.text == "istanbul protocol"
+    assert titles(response) == [
+        "The Istanbul Protocol explained",
+        "Identifying the torture of children",
+    ]
+    text = " ".join(response.text.split())
+    assert "Showing results for <strong>istanbul protocol</strong>" in text
+    # The way back: the words as typed, exactly.
+    assert (
+        'Search instead for <a href="?q=istambul+protocol&amp;exact=1">istambul protocol</a>'
+        in text
+    )
+    assert search.suggestion is None
+
+
+def test_a_doubtful_correction_is_only_suggested(client, library):
+    """A short word, or one not close enough, is not corrected without asking."""
+    response = client.get(URL, {"q": "grop work"})
+
+    assert response.context["search"].text == "grop work"
+    assert "Showing results for" not in response.text
+    assert response.context["search"].suggestion == "group work"
 
 
 def test_no_suggestion_when_the_query_finds_plenty(client, library):
@@ -335,12 +368,14 @@ def test_the_search_page_runs_a_constant_number_of_queries(
     client, library, django_assert_max_num_queries
 ):
     params = {"q": "torture", "kind": ["video", "webinar"], "topic": "children", "sort": "newest"}
-    with django_assert_max_num_queries(4):
+    # The content and thesaurus versions, the thesaurus (when it changed), reading the words, the
+    # count with the facets, the page, its organisations.
+    with django_assert_max_num_queries(7):
         client.get(URL, params)
     for i in range(30):
         make_resource(title=f"Torture webinar {i}", kind=Resource.Kind.WEBINAR, topics=["Children"],
                       organizations=[make_organization()])  # fmt: skip
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(7):
         response = client.get(URL, params)
     assert response.context["search"].total == 30
 

@@ -29,7 +29,17 @@ from django.db import models, transaction
 
 from organizations.models import Organization
 from resources import vocabulary
-from resources.models import Audience, Guide, GuideItem, Region, Resource, Series, Topic
+from resources.models import (
+    Audience,
+    Guide,
+    GuideItem,
+    Region,
+    Resource,
+    Series,
+    Topic,
+    derived_fields_deferred,
+)
+from thesaurus import skos
 
 # Resources the files give no date for are published at this fixed moment, so that reloading never
 # changes them.
@@ -127,15 +137,22 @@ class Command(BaseCommand):
             default=Path(settings.BASE_DIR) / "fixtures" / "demo",
             help="Folder holding the TOML files (default: fixtures/demo/).",
         )
+        parser.add_argument(
+            "--thesaurus",
+            type=Path,
+            default=Path(settings.BASE_DIR) / "fixtures" / "thesaurus" / "healtorture.ttl",
+            help="The starter thesaurus, in SKOS Turtle (default: fixtures/thesaurus/).",
+        )
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args, path: Path, thesaurus: Path, **options):
         data = {stem: self.read(path / f"{stem}.toml", table) for stem, table in FILES.items()}
         self.rows = Counter()  # created / updated / unchanged
         self.relations_changed = 0
-        with transaction.atomic():
+        with transaction.atomic(), derived_fields_deferred():
             topics = self.load_topics(data["topics"])
             regions = self.load_regions(data["regions"])
             organizations = self.load_organizations(data["organizations"], regions, topics)
+            concepts = self.load_thesaurus(thesaurus)
             series = self.load_series(data["series"], organizations)
             resources = self.load_resources(
                 data["resources"], organizations, regions, series, topics
@@ -153,8 +170,19 @@ class Command(BaseCommand):
                 f"{len(resources)} resources, {len(guides)} guides with {items} items; "
                 f"{self.rows['created']} rows created, {self.rows['updated']} updated, "
                 f"{self.rows['unchanged']} unchanged; "
-                f"{self.relations_changed} relation sets changed."
+                f"{self.relations_changed} relation sets changed. Thesaurus: "
+                f"{len(concepts.concepts)} concepts, {concepts.created} created, "
+                f"{concepts.updated} updated."
             )
+
+    def load_thesaurus(self, path: Path) -> skos.ImportResult:
+        """The starter thesaurus: its topics, audiences, regions and organisations are the ones
+        just loaded (by slug), with their names in every language, synonyms and acronyms."""
+        try:
+            # Demo content, not a moderator's change: no history.
+            return skos.import_skos(path.read_bytes(), "turtle", history=False)
+        except (OSError, skos.SkosError) as error:
+            raise CommandError(f"{path}: {error}") from error
 
     # --- Reading and checking ---------------------------------------------------------------------
 

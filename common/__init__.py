@@ -1,0 +1,1 @@
+"""Helpers shared by every layer: they import no app of this project."""

@@ -1,0 +1,275 @@
+"""Query understanding: what the visitor typed, read as terms, and the tsqueries that search them.
+
+1. **Terms.** The text is read the way ``websearch_to_tsquery`` reads it ("exact phrase", OR,
+   -word), into terms that must all match. Runs of plain words are looked up in the thesaurus,
+   longest first, in any language: "post-traumatic stress" names the concept PTSD, "réfugiés" the
+   concept refugees. Such a term matches any label of its concepts in every language, or the
+   concepts' marker lexemes (resources tagged with them, or with a narrower concept).
+2. **Readings.** One statement reads every term in every text search configuration (stems, stop
+   words), which the search then combines as constant tsqueries: all terms, each joined to the
+   configuration's marker (for WHERE, served by the GIN index); each term alone (to count how
+   many of the words a resource matches); the row's own configuration (for rank and headline).
+   A plain word that is a stop word in the visitor's language ("des" on /fr/) is left out of every
+   reading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from thesaurus.index import Thesaurus
+
+from .models import (
+    FALLBACK_TEXT_SEARCH_CONFIG,
+    SEARCH_CONFIGS,
+    TEXT_SEARCH_CONFIGS,
+    concept_marker,
+    config_marker,
+)
+
+TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+# A bare word at the end of the query: completed as a prefix while the visitor is typing.
+LAST_WORD_RE = re.compile(r"(?:^|\s)([^\W_]{2,})$")
+# A concept with more narrower concepts than this expands to itself and the first ones only (a
+# query must stay a reasonable size for the index).
+MAX_MARKERS = 60
+MAX_LABELS = 40
+
+
+@dataclass
+class Term:
+    """One thing every result must match: a word, a phrase, a concept, or one of several (OR)."""
+
+    kind: str  # "word", "phrase", "concept", "any" (OR of ``options``) or "not"
+    typed: str
+    concept_ids: frozenset[int] = frozenset()
+    wider_ids: frozenset[int] = frozenset()  # broader and related concepts searched too
+    labels: list[str] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
+    options: list[Term] = field(default_factory=list)
+
+    @property
+    def positive(self) -> bool:
+        return self.kind != "not"
+
+
+@dataclass
+class Expansion:
+    typed: str
+    labels: list[str]
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    terms: list[Term]
+    expansions: list[Expansion]
+    # The last word, completed as a prefix (it is a plain word term, the last positive one).
+    prefix: str | None = None
+    # The broader and related subjects also searched, by typed words (a "wider" reading).
+    widened: list[Expansion] = field(default_factory=list)
+
+    @property
+    def positive_terms(self) -> list[Term]:
+        return [term for term in self.terms if term.positive]
+
+    @property
+    def has_phrase(self) -> bool:
+        return any(term.kind == "phrase" for term in self.terms)
+
+
+def parse(
+    text: str, thesaurus: Thesaurus | None, language: str = "en", *, wider: bool = False
+) -> ParsedQuery:
+    """Read ``text`` into terms; with a thesaurus, runs of plain words that name concepts become
+    concept terms. ``wider``: a concept term also matches the concept's broader and related
+    concepts (when the concepts themselves find little)."""
+    items: list = []  # Term, or "OR"
+    run: list[str] = []
+
+    def flush():
+        items.extend(_words_and_concepts(run, thesaurus, language, wider))
+        run.clear()
+
+    for match in TOKEN_RE.finditer(text):
+        minus, quoted, bare = match.groups()
+        if quoted is not None:
+            flush()
+            words = " ".join(quoted.split())
+            if words:
+                items.append(Term("not" if minus else "phrase", f'{minus}"{words}"'))
+        elif bare.lower() == "or":
+            flush()
+            items.append("OR")
+        elif bare.startswith("-") and len(bare) > 1:
+            flush()
+            items.append(Term("not", bare))
+        else:
+            run.append(bare)
+    flush()
+    terms = _join_or(items)
+    expansions, widened = [], []
+    if thesaurus is not None:
+        for term in terms:
+            for part in term.options or [term]:
+                if part.kind == "concept":
+                    shown = thesaurus.shown_labels(part.concept_ids, language, part.typed)
+                    if shown:
+                        expansions.append(Expansion(part.typed, shown))
+                    if part.wider_ids:
+                        names = [thesaurus.name(c, language) for c in sorted(part.wider_ids)]
+                        widened.append(Expansion(part.typed, names))
+    parsed = ParsedQuery(text, terms, expansions, widened=widened)
+    last = LAST_WORD_RE.search(text)
+    positives = parsed.positive_terms
+    if (
+        last and text.count('"') % 2 == 0 and positives and positives[-1].kind == "word"
+        and positives[-1].typed.lower() == last.group(1).lower() and terms[-1] is positives[-1]
+    ):  # fmt: skip
+        parsed.prefix = last.group(1).lower()
+    return parsed
+
+
+def _words_and_concepts(
+    words: list[str], thesaurus: Thesaurus | None, language: str, wider: bool
+) -> list[Term]:
+    if not words:
+        return []
+    matches = thesaurus.match(words, language) if thesaurus is not None else []
+    terms, position = [], 0
+    for match in matches:
+        terms.extend(Term("word", word) for word in words[position : match.start])
+        named = set(match.concept_ids)
+        extra = thesaurus.wider(named) if wider else set()
+        searched = named | extra
+        for concept_id in list(searched):
+            searched |= thesaurus.descendants(concept_id)
+        markers = [concept_marker(c) for c in sorted(named)]
+        markers += [concept_marker(c) for c in sorted(extra)]
+        markers += [concept_marker(c) for c in sorted(searched - named - extra)]
+        labels = (thesaurus.labels_of(named) + thesaurus.labels_of(extra))[:MAX_LABELS]
+        terms.append(
+            Term("concept", match.typed, match.concept_ids, frozenset(extra), labels,
+                 markers[:MAX_MARKERS])
+        )  # fmt: skip
+        position = match.end
+    terms.extend(Term("word", word) for word in words[position:])
+    return terms
+
+
+def _join_or(items: list) -> list[Term]:
+    """``a OR b c`` is two terms: (a or b), and c."""
+    terms: list[Term] = []
+    pending_or = False
+    for item in items:
+        if item == "OR":
+            pending_or = bool(terms) and terms[-1].positive
+            continue
+        if pending_or and item.positive:
+            previous = terms.pop()
+            options = previous.options if previous.kind == "any" else [previous]
+            terms.append(Term("any", f"{previous.typed} OR {item.typed}", options=[*options, item]))
+        else:
+            terms.append(item)
+        pending_or = False
+    return terms
+
+
+# --- readings -----------------------------------------------------------------------------------
+
+
+def _term_sql(term: Term, params: list) -> str:
+    """SQL for the tsquery of ``term`` in the configuration ``cfg`` (a column of the statement)."""
+    if term.kind == "any":
+        return "(" + " || ".join(_term_sql(option, params) for option in term.options) + ")"
+    if term.kind == "word":
+        # Left out when it is a stop word in the visitor's language.
+        params.extend([term.typed, term.typed])
+        return (
+            "(CASE WHEN numnode(websearch_to_tsquery(%(visitor)s::regconfig, %s)) = 0 "
+            "THEN ''::tsquery ELSE websearch_to_tsquery(cfg::regconfig, %s) END)"
+        )
+    if term.kind in {"phrase", "not"}:
+        params.append(term.typed)
+        return "websearch_to_tsquery(cfg::regconfig, %s)"
+    parts = []
+    for text in [term.typed, *term.labels]:
+        params.append(text)
+        parts.append("phraseto_tsquery(cfg::regconfig, %s)")
+    params.append(" | ".join(f"'{marker}'" for marker in term.markers))
+    parts.append("%s::tsquery")
+    return "(" + " || ".join(parts) + ")"
+
+
+def read(parsed: ParsedQuery, visitor_config: str) -> dict[str, list[str]]:
+    """Each term's tsquery (as text, '' when it has no lexeme) in every configuration."""
+    params: list = []
+    columns = [_term_sql(term, params) for term in parsed.terms]
+    sql = (
+        f"SELECT cfg, ARRAY[{', '.join(f'({c})::text' for c in columns)}]::text[] "
+        "FROM unnest(%s::text[]) AS cfg"
+    )
+    # %(visitor)s is not a psycopg placeholder here: put the constant in (it is one of ours).
+    sql = sql.replace("%(visitor)s", f"'{visitor_config}'")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, SEARCH_CONFIGS])
+        return {config: list(readings) for config, readings in cursor.fetchall()}
+
+
+@dataclass
+class Readings:
+    """The constant tsqueries of one search (as text for ``::tsquery``)."""
+
+    main: str  # every term, any configuration: what a result must match
+    per_config: dict[str, str]  # every term, without marker: rank in the row's own language
+    highlight: dict[str, str]  # any term: what to mark in snippets
+    terms: list[str]  # each positive term alone, any configuration: partial matches
+    any_term: str  # at least one positive term, any configuration
+    head: str | None  # every term but the prefix word (None: no prefix)
+
+    @property
+    def matches_nothing(self) -> bool:
+        return not self.main
+
+
+def combine(parsed: ParsedQuery, readings: dict[str, list[str]]) -> Readings:
+    def marked(config: str, query: str) -> str:
+        return f"({query}) & '{config_marker(config)}'"
+
+    def all_of(parts: list[str]) -> str:
+        return " & ".join(f"({part})" for part in parts if part)
+
+    def any_of(parts: list[str]) -> str:
+        return " | ".join(f"({part})" for part in parts if part)
+
+    positive = [i for i, term in enumerate(parsed.terms) if term.positive]
+    main, per_config, highlight, head = [], {}, {}, []
+    term_readings: list[list[str]] = [[] for _ in parsed.terms]
+    for config, values in readings.items():
+        everything = all_of(values)
+        if any(values[i] for i in positive) or (everything and not positive):
+            main.append(marked(config, everything))
+            per_config[config] = everything
+        highlight[config] = any_of([values[i] for i in positive])
+        for i in positive:
+            if values[i]:
+                term_readings[i].append(marked(config, values[i]))
+        if parsed.prefix is not None:
+            before = all_of(values[:-1])
+            head.append(marked(config, before) if before else f"'{config_marker(config)}'")
+    terms = [any_of(term_readings[i]) for i in positive]
+    return Readings(
+        main=any_of(main),
+        per_config=per_config,
+        highlight=highlight,
+        terms=[t for t in terms if t],
+        any_term=any_of(terms),
+        head=any_of(head) if parsed.prefix is not None else None,
+    )
+
+
+def visitor_config(language: str | None) -> str:
+    return TEXT_SEARCH_CONFIGS.get((language or "en")[:2], FALLBACK_TEXT_SEARCH_CONFIG)
