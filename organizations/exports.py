@@ -6,7 +6,7 @@ directory's order (key organisations first, then by name), and count only publis
 The fields are documented on ``/data/``.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.views.decorators.http import require_safe
 
 from resources import exports
@@ -18,7 +18,6 @@ from resources.exports import (
     json_error,
     json_page,
 )
-from resources.models import Resource
 
 from .filters import OrganizationFilterSet
 from .models import Organization
@@ -39,13 +38,7 @@ def directory():
     return (
         published.select_related("headquarters")
         .only(*COLUMNS)
-        .annotate(
-            resource_count=Count(
-                "resources",
-                filter=Q(resources__in=Resource.objects.published()),
-                distinct=True,
-            )
-        )
+        .with_resource_count()
         .prefetch_related(
             "regions_served",
             Prefetch("networks", queryset=published.only("name")),

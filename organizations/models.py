@@ -2,6 +2,7 @@
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -32,6 +33,19 @@ class OrganizationQuerySet(models.QuerySet):
     def published(self):
         """The only door public code uses for organisations."""
         return self.filter(status=Organization.Status.PUBLISHED)
+
+    def with_resource_count(self):
+        """Each organisation's number of published resources: its own and those of the
+        organisations part of it (each resource row lists them all in ``organization_ids``)."""
+        return self.annotate(
+            resource_count=RawSQL(
+                "SELECT count(*) FROM resources_resource r WHERE r.status = 'published' "
+                "AND r.published_at IS NOT NULL "
+                "AND r.organization_ids @> ARRAY[organizations_organization.id::integer]",
+                [],
+                output_field=models.IntegerField(),
+            )
+        )
 
     def refresh_ancestors(self) -> set[int]:
         """Recompute every organisation's ``ancestor_ids`` (the published organisations it is part

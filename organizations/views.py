@@ -2,7 +2,7 @@
 
 import html
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -26,13 +26,7 @@ class OrganizationListView(FilterView):
         return (
             Organization.objects.published()
             .select_related("headquarters")
-            .annotate(
-                resource_count=Count(
-                    "resources",
-                    filter=Q(resources__in=Resource.objects.published()),
-                    distinct=True,
-                )
-            )
+            .with_resource_count()
             .order_by("-is_key", "name")
         )
 
@@ -56,7 +50,8 @@ class OrganizationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        resources = Resource.objects.published().filter(organizations=self.object)
+        # Its own resources and those of the organisations part of it (projects, members).
+        resources = Resource.objects.published().filter(organization_ids__contains=[self.object.pk])
         context["resources"] = list(resources.order_by("-published_at", "-pk")[:RESOURCES_SHOWN])
         context["resource_count"] = (
             len(context["resources"])

@@ -35,7 +35,9 @@ from django.views.decorators.http import require_safe
 
 from healtorture.i18n import day_and_time
 
+from .filters import ResourceFilterSet
 from .models import Resource
+from .search import Search
 
 PER_KIND = 25
 MAX_SESSIONS = 100
@@ -108,6 +110,7 @@ class KindGroup:
     label: str
     count: int
     resources: list[Resource] = field(default_factory=list)
+    query: str = ""  # the digest's search, kept by the link to the rest
 
     @property
     def more(self) -> int:
@@ -115,21 +118,41 @@ class KindGroup:
 
     @property
     def search_url(self) -> str:
-        return f"{reverse('resources:list')}?kind={self.kind}&sort=newest"
+        query = f"{self.query}&" if self.query else ""
+        return f"{reverse('resources:list')}?{query}kind={self.kind}&sort=newest"
 
 
 class Digest:
-    def __init__(self, quarter: Quarter, *, now: dt.datetime | None = None):
+    """A quarter's digest, of everything or of one search (the search page's parameters: the
+    same words and filters give the same resources as the page, its feeds and exports)."""
+
+    def __init__(
+        self, quarter: Quarter, *, now: dt.datetime | None = None, search: Search | None = None
+    ):
         self.quarter = quarter
         self.now = now or timezone.now()
+        self.search = search
+
+    def _scope(self):
+        """The published resources the digest is of."""
+        if self.search is None:
+            return Resource.objects.published()
+        return Resource.objects.published().filter(pk__in=self.search.matching().values("pk"))
 
     def _published(self):
-        return Resource.objects.published().with_organizations()
+        return self._scope().with_organizations()
+
+    @property
+    def query_string(self) -> str:
+        """The search's parameters, for links that keep them (empty for the whole digest)."""
+        if self.search is None:
+            return ""
+        return self.search.params.urlencode()
 
     @cached_property
     def groups(self) -> list[KindGroup]:
         """New resources of the quarter by type, in the order types are listed everywhere."""
-        in_quarter = Resource.objects.published().filter(
+        in_quarter = self._scope().filter(
             published_at__gte=self.quarter.start, published_at__lt=self.quarter.end
         )
         counts = dict(
@@ -150,8 +173,8 @@ class Digest:
             .order_by("kind", "place")
         )
         labels = dict(Resource.Kind.choices)
-        groups = {kind: KindGroup(kind, str(labels[kind]), counts[kind]) for kind in labels
-                  if counts.get(kind)}  # fmt: skip
+        groups = {kind: KindGroup(kind, str(labels[kind]), counts[kind], query=self.query_string)
+                  for kind in labels if counts.get(kind)}  # fmt: skip
         for resource in ranked:
             groups[resource.kind].resources.append(resource)
         return list(groups.values())
@@ -183,6 +206,10 @@ class Digest:
 
     @property
     def title(self) -> str:
+        if self.search is not None and self.search.text:
+            return _("HealTorture digest, %(quarter)s: “%(text)s”") % {
+                "quarter": self.quarter.label, "text": self.search.text
+            }  # fmt: skip
         return _("HealTorture digest, %(quarter)s") % {"quarter": self.quarter.label}
 
     @property
@@ -194,17 +221,19 @@ class Digest:
         (empty on the page; the site's address in an e-mail)."""
         quarter = self.quarter
         latest = Quarter.containing(self.now).next
+        query = f"?{self.query_string}" if self.query_string else ""
         return {
             "digest": self,
+            "search": self.search,
             "quarter": quarter,
             "next_quarter": quarter.next,
             "groups": self.groups,
             "sessions": self.sessions,
             "base_url": base_url,
-            "previous_url": quarter.previous.get_absolute_url()
+            "previous_url": quarter.previous.get_absolute_url() + query
             if quarter.previous.year >= FIRST_YEAR
             else None,
-            "next_url": quarter.next.get_absolute_url() if quarter.next <= latest else None,
+            "next_url": quarter.next.get_absolute_url() + query if quarter.next <= latest else None,
         }
 
     def render_email(self) -> tuple[str, str, str]:
@@ -224,7 +253,22 @@ def digest_page(request, period: str):
         raise Http404(str(error)) from None
     if period != str(quarter):  # one address per quarter: 2026-Q4 → 2026-q4
         return redirect(quarter.get_absolute_url(), permanent=True)
-    return render(request, "digest/page.html", Digest(quarter).context())
+    search = digest_search(request.GET)
+    status = 400 if search is not None and search.filterset.ignored else 200
+    return render(
+        request, "digest/page.html", Digest(quarter, search=search).context(), status=status
+    )
+
+
+def digest_search(params) -> Search | None:
+    """The search a digest is of, when the address carries the search page's parameters."""
+    names = set(ResourceFilterSet.base_filters) - {"sort", "exact"}
+    if not any(params.get(name) for name in names):
+        return None
+    params = params.copy()
+    params.pop("sort", None)
+    params.pop("page", None)
+    return Search(params)
 
 
 @require_safe

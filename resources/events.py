@@ -21,7 +21,7 @@ import zoneinfo
 
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Timezone
 
 from .models import Resource, Topic, not_over
+from .search import Search
 
 PAST_PAGE_SIZE = 20
 UPCOMING_LIMIT = 200  # far more than are ever announced at once
@@ -171,21 +172,42 @@ def subscribable(queryset, request, *, name: str, filename: str) -> HttpResponse
     return calendar_response(calendar, filename, attachment=False)
 
 
+def searched_sessions(request, **fixed):
+    """The sessions the search page finds with the request's parameters (and ``fixed``): a
+    calendar of a search holds what the search finds, as its page, feeds and exports do."""
+    params = request.GET.copy()
+    for name in ("page", "sort"):
+        params.pop(name, None)
+    for name, value in fixed.items():
+        params.setlist(name, [value])
+    search = Search(params)
+    return search, search.matching().filter(starts_at__isnull=False)
+
+
 @require_safe
 def events_calendar(request):
-    """Every upcoming session and those of the last 90 days, to subscribe to."""
-    return subscribable(
-        sessions(), request, name=_("HealTorture live sessions"), filename="healtorture-events.ics"
-    )
+    """Every upcoming session and those of the last 90 days (of a search: ``?q=...``, with any
+    filter of the search page), to subscribe to."""
+    search, found = searched_sessions(request)
+    if search.filterset.ignored:
+        return HttpResponseBadRequest(
+            "Malformed parameters: " + ", ".join(search.filterset.ignored),
+            content_type="text/plain; charset=utf-8",
+        )
+    name = _("HealTorture live sessions")
+    if search.text:
+        name = _("HealTorture live sessions: “%(text)s”") % {"text": search.text}
+    return subscribable(found, request, name=name, filename="healtorture-events.ics")
 
 
 @require_safe
 def topic_calendar(request, slug):
     """One topic's upcoming and recent sessions, to subscribe to."""
     topic = get_object_or_404(Topic, slug=slug)
+    _search, found = searched_sessions(request, topic=topic.slug)
     return subscribable(
-        sessions().filter(topic_ids__contains=[topic.pk]),
+        found,
         request,
-        name=f"HealTorture: {topic.name}",
+        name=f"HealTorture: {topic.label}",
         filename=f"healtorture-{topic.slug}-events.ics",
     )

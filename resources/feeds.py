@@ -223,9 +223,9 @@ class TopicFeed(ResourceFeed):
         search = Search(feed_params(request, topic=topic.slug), page_size=FEED_SIZE)
         return Source(
             request=request,
-            title=f"{SITE}: {topic.name}",
+            title=f"{SITE}: {topic.label}",
             description=topic.description
-            or _("New resources on %(topic)s.") % {"topic": topic.name},
+            or _("New resources on %(topic)s.") % {"topic": topic.label},
             page_url=with_query(topic.get_absolute_url(), request.GET.urlencode()),
             resources=newest_first(search.matching()),
         )

@@ -27,10 +27,11 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
-from resources.models import Resource
+from resources.models import Resource, Topic
 from resources.views import ResourceDetailView
+from thesaurus.models import Concept
 
-from . import moderation
+from . import moderation, topics
 from .models import ContactMessage, DecisionRecord, OutboxMessage, ProblemReport, Submission
 
 # --- Forms for the decisions ---------------------------------------------------------------------
@@ -286,13 +287,15 @@ class SubmissionAdmin(admin.ModelAdmin):
             _("To map to our vocabulary"),
             {
                 "description": _(
-                    "What the submitter typed, and what the resource is linked to now. "
-                    "Edit the resource to link existing organisations and topics."
+                    "What the submitter typed, and what the resource is linked to now. A typed "
+                    "topic is never published as it is: link the topic it means, make a concept "
+                    "of the thesaurus a topic, or create a topic for it."
                 ),
                 "fields": [
                     "proposed_organizations",
                     "linked_organizations",
                     "proposed_topics",
+                    "topic_mapping",
                     "linked_topics",
                     "edit_resource",
                 ],
@@ -438,6 +441,55 @@ class SubmissionAdmin(admin.ModelAdmin):
     def linked_topics(self, obj):
         return ", ".join(t.name for t in obj.resource.topics.all()) or "—"
 
+    @admin.display(description=_("what the typed topics match"))
+    def topic_mapping(self, obj):
+        """Each typed term with buttons (of the form outside the page's form, see
+        change_form.html) that link its topic, make its concept a topic, or create one."""
+        mappings = topics.map_terms(obj.proposed_topics, obj.resource)
+        if not mappings:
+            return "—"
+        rows = []
+        for mapping in mappings:
+            buttons = [
+                format_html("<strong>{}</strong> ✓", topic.name)
+                if topic.pk in mapping.linked
+                else format_html(
+                    '<button type="submit" class="button" form="map-topics" name="topic" '
+                    'value="{}">{}</button>',
+                    topic.pk,
+                    _("Link the topic “%(name)s”") % {"name": topic.name},
+                )
+                for topic in mapping.topics
+            ]
+            buttons += [
+                format_html(
+                    '<button type="submit" class="button" form="map-topics" name="concept" '
+                    'value="{}">{}</button>',
+                    concept_id,
+                    _("Make the concept “%(name)s” a topic and link it") % {"name": name},
+                )
+                for concept_id, name in mapping.concepts
+            ]
+            if not mapping.topics:
+                buttons.append(
+                    format_html(
+                        '<button type="submit" class="button" form="map-topics" name="create" '
+                        'value="{}">{}</button>',
+                        mapping.term,
+                        _("Create the topic “%(term)s”") % {"term": mapping.term},
+                    )
+                )
+            rows.append(
+                format_html(
+                    "<li>“{}”: {}</li>",
+                    mapping.term,
+                    format_html_join(" ", "{}", ((b,) for b in buttons)),
+                )
+            )
+        return format_html(
+            '<ul class="topic-mapping">{}</ul>', format_html_join("", "{}", ((r,) for r in rows))
+        )
+
     @admin.display(description=_("edit"))
     def edit_resource(self, obj):
         return format_html(
@@ -483,6 +535,11 @@ class SubmissionAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.decision_view),
                 name=f"{info}_decide",
             ),
+            path(
+                "<path:object_id>/topics/",
+                self.admin_site.admin_view(self.topics_view),
+                name=f"{info}_topics",
+            ),
             *super().get_urls(),
         ]
 
@@ -496,6 +553,9 @@ class SubmissionAdmin(admin.ModelAdmin):
             "show_save_and_add_another": False,
         }
         if obj is not None:
+            extra_context["topics_url"] = reverse(
+                "admin:submissions_submission_topics", args=[obj.pk]
+            )
             can_decide = obj.decision in moderation.OPEN_DECISIONS and self.has_change_permission(
                 request, obj
             )
@@ -549,6 +609,44 @@ class SubmissionAdmin(admin.ModelAdmin):
             return redirect(change_url)
         response = self._decide(request, [obj], decision, single=True)
         return response or redirect(change_url)
+
+    def topics_view(self, request, object_id):
+        """POST only: link a topic the submitter proposed, make a concept a topic, or create a
+        topic for a typed term; then back to the submission."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("No such submission."))
+        if not (
+            self.has_change_permission(request, obj)
+            and request.user.has_perm("resources.change_resource")
+            and request.user.has_perm("resources.add_topic")
+        ):
+            raise PermissionDenied
+        resource = obj.resource
+        terms = {term.casefold(): term for term in topics.proposed_terms(obj.proposed_topics)}
+        topic = None
+        if request.POST.get("topic", "").isdigit():
+            topic = Topic.objects.filter(pk=request.POST["topic"]).first()
+            if topic is not None:
+                topics.link(resource, topic, request.user)
+        elif request.POST.get("concept", "").isdigit():
+            concept = Concept.objects.filter(pk=request.POST["concept"]).first()
+            if concept is not None:
+                topic = topics.make_topic(resource, request.user, concept=concept)
+        elif request.POST.get("create", "").casefold() in terms:
+            term = terms[request.POST["create"].casefold()]
+            topic = topics.make_topic(resource, request.user, term=term)
+        if topic is None:
+            self.message_user(request, _("Nothing was linked: choose a topic."), messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                _("The resource now has the topic “%(name)s”.") % {"name": topic.name},
+                messages.SUCCESS,
+            )
+        return redirect(reverse("admin:submissions_submission_change", args=[obj.pk]))
 
     # -- Actions (POST from the list; bulk)
 

@@ -306,18 +306,22 @@ def test_a_topic_calendar_holds_only_that_topics_sessions(client, sessions):
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("name,args", [("events-ics", []), ("topic-events-ics", ["children"])])
+# A topic's calendar is named in the visitor's language: the thesaurus version, and the
+# thesaurus when it has changed.
+@pytest.mark.parametrize(
+    "name,args,budget", [("events-ics", [], 3), ("topic-events-ics", ["children"], 5)]
+)
 def test_calendars_run_a_constant_number_of_queries(
-    client, sessions, django_assert_max_num_queries, name, args
+    client, sessions, django_assert_max_num_queries, name, args, budget
 ):
     url = reverse(f"resources:{name}", args=args)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(budget):
         before = len(ics(client.get(url)).walk("VEVENT"))
     now = timezone.now()
     for i in range(10):
         session(f"More {i}", now + dt.timedelta(days=i + 1), zone="Asia/Kolkata",
                 topics=["Children", f"Topic {i}"])  # fmt: skip
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(budget):
         assert len(ics(client.get(url)).walk("VEVENT")) == before + 10
 
 

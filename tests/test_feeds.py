@@ -247,7 +247,10 @@ def test_feeds_run_a_constant_number_of_queries(
     client, content, django_assert_max_num_queries, name, args
 ):
     url = reverse(f"resources:{name}", args=args)
-    with django_assert_max_num_queries(5):
+    # A topic's feed is titled in the reader's language: the thesaurus version, and the thesaurus
+    # when it has changed.
+    budget = 7 if name.startswith("topic-feed") else 5
+    with django_assert_max_num_queries(budget):
         first = parse(client.get(url))
     # More resources, organisations, topics and files: the same number of queries.
     for i in range(12):
@@ -256,7 +259,7 @@ def test_feeds_run_a_constant_number_of_queries(
                                  organizations=[content["cvt"], org])  # fmt: skip
         resource.files.create(file=SimpleUploadedFile(f"more-{i}.pdf", PDF))
         GuideItem.objects.create(guide=content["guide"], resource=resource, position=10 + i)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(budget):
         second = parse(client.get(url))
     assert len(second.entries) == len(first.entries) + 12
 

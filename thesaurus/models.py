@@ -186,7 +186,20 @@ class ConceptOf(models.Model):
         English label (an alternative one when another concept already prefers that name)."""
         if self.concept_id is None:
             uri = f"{settings.THESAURUS_NAMESPACE}{self.concept_kind}/{self.slug}"
-            concept = Concept.objects.filter(uri=uri, **{type(self).__name__.lower(): None}).first()
+            unclaimed = Concept.objects.filter(**{type(self).__name__.lower(): None})
+            # Its concept: the one with its address, else one that already prefers its name (a
+            # term of the thesaurus becoming a topic), else a new one.
+            concept = unclaimed.filter(uri=uri).first() or (
+                unclaimed.filter(
+                    kind__in=[self.concept_kind, Concept.Kind.TERM],
+                    labels__kind=Label.Kind.PREFERRED,
+                    labels__language="en",
+                    labels__text__iexact=" ".join(self.name.split()),
+                ).first()
+            )
+            if concept is not None and concept.kind != self.concept_kind:
+                concept.kind = self.concept_kind
+                concept.save(update_fields=["kind", "updated_at"])
             if concept is None:
                 concept = Concept(kind=self.concept_kind)
                 concept.uri = uri if not Concept.objects.filter(uri=uri).exists() else ""

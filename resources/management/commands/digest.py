@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
+from django.http import QueryDict
 
-from resources.digest import Digest, InvalidPeriod, Quarter
+from resources.digest import Digest, InvalidPeriod, Quarter, digest_search
 
 
 class Command(BaseCommand):
@@ -30,8 +31,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--text", action="store_true", help="Print the plain-text version, not the HTML."
         )
+        parser.add_argument(
+            "--search",
+            default="",
+            help="Only what a search finds: the search page's query string, e.g. "
+            "'q=children&topic=istanbul-protocol'.",
+        )
 
-    def handle(self, *args, period, send_to, output, text, **options):
+    def handle(self, *args, period, send_to, output, text, search, **options):
         try:
             quarter = Quarter.parse(period)
         except InvalidPeriod as error:
@@ -43,7 +50,10 @@ class Command(BaseCommand):
             except ValidationError:
                 raise CommandError(f"“{address}” is not an e-mail address.") from None
 
-        subject, plain, html = Digest(quarter).render_email()
+        found = digest_search(QueryDict(search.lstrip("?"))) if search else None
+        if found is not None and found.filterset.ignored:
+            raise CommandError(f"The search could not be understood: {found.filterset.ignored}")
+        subject, plain, html = Digest(quarter, search=found).render_email()
 
         if recipients:
             messages = []
