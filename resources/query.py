@@ -181,10 +181,16 @@ def _join_or(items: list) -> list[Term]:
 # --- readings -----------------------------------------------------------------------------------
 
 
-def _term_sql(term: Term, params: list) -> str:
-    """SQL for the tsquery of ``term`` in the configuration ``cfg`` (a column of the statement)."""
+def _term_sql(term: Term, params: list, *, highlight: bool = False) -> str:
+    """SQL for the tsquery of ``term`` in the configuration ``cfg`` (a column of the statement).
+    With ``highlight``, what to mark in a snippet: of a concept, the words typed and its one-word
+    labels and acronyms (the words of a longer label are marked only where the label is)."""
     if term.kind == "any":
-        return "(" + " || ".join(_term_sql(option, params) for option in term.options) + ")"
+        return (
+            "("
+            + " || ".join(_term_sql(option, params, highlight=highlight) for option in term.options)
+            + ")"
+        )
     if term.kind == "word":
         # Left out when it is a stop word in the visitor's language.
         params.extend([term.typed, term.typed])
@@ -195,28 +201,35 @@ def _term_sql(term: Term, params: list) -> str:
     if term.kind in {"phrase", "not"}:
         params.append(term.typed)
         return "websearch_to_tsquery(cfg::regconfig, %s)"
+    labels = term.labels
+    if highlight:
+        labels = [label for label in labels if len(label.split()) == 1]
     parts = []
-    for text in [term.typed, *term.labels]:
+    for text in [term.typed, *labels]:
         params.append(text)
         parts.append("phraseto_tsquery(cfg::regconfig, %s)")
-    params.append(" | ".join(f"'{marker}'" for marker in term.markers))
-    parts.append("%s::tsquery")
+    if not highlight:
+        params.append(" | ".join(f"'{marker}'" for marker in term.markers))
+        parts.append("%s::tsquery")
     return "(" + " || ".join(parts) + ")"
 
 
-def read(parsed: ParsedQuery, visitor_config: str) -> dict[str, list[str]]:
-    """Each term's tsquery (as text, '' when it has no lexeme) in every configuration."""
+def read(parsed: ParsedQuery, visitor_config: str) -> dict[str, tuple[list[str], list[str]]]:
+    """Each term's tsquery (as text, '' when it has no lexeme) in every configuration, to search
+    and to highlight."""
     params: list = []
     columns = [_term_sql(term, params) for term in parsed.terms]
+    marks = [_term_sql(term, params, highlight=True) for term in parsed.terms]
     sql = (
-        f"SELECT cfg, ARRAY[{', '.join(f'({c})::text' for c in columns)}]::text[] "
+        f"SELECT cfg, ARRAY[{', '.join(f'({c})::text' for c in columns)}]::text[], "
+        f"ARRAY[{', '.join(f'({c})::text' for c in marks)}]::text[] "
         "FROM unnest(%s::text[]) AS cfg"
     )
     # %(visitor)s is not a psycopg placeholder here: put the constant in (it is one of ours).
     sql = sql.replace("%(visitor)s", f"'{visitor_config}'")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, SEARCH_CONFIGS])
-        return {config: list(readings) for config, readings in cursor.fetchall()}
+        return {config: (list(search), list(mark)) for config, search, mark in cursor.fetchall()}
 
 
 @dataclass
@@ -225,6 +238,7 @@ class Readings:
 
     main: str  # every term, any configuration: what a result must match
     per_config: dict[str, str]  # every term, without marker: rank in the row's own language
+    any_per_config: dict[str, str]  # any term, without marker: rank of partial matches
     highlight: dict[str, str]  # any term: what to mark in snippets
     terms: list[str]  # each positive term alone, any configuration: partial matches
     any_term: str  # at least one positive term, any configuration
@@ -235,7 +249,7 @@ class Readings:
         return not self.main
 
 
-def combine(parsed: ParsedQuery, readings: dict[str, list[str]]) -> Readings:
+def combine(parsed: ParsedQuery, readings: dict[str, tuple[list[str], list[str]]]) -> Readings:
     def marked(config: str, query: str) -> str:
         return f"({query}) & '{config_marker(config)}'"
 
@@ -246,14 +260,15 @@ def combine(parsed: ParsedQuery, readings: dict[str, list[str]]) -> Readings:
         return " | ".join(f"({part})" for part in parts if part)
 
     positive = [i for i, term in enumerate(parsed.terms) if term.positive]
-    main, per_config, highlight, head = [], {}, {}, []
+    main, per_config, any_per_config, highlight, head = [], {}, {}, {}, []
     term_readings: list[list[str]] = [[] for _ in parsed.terms]
-    for config, values in readings.items():
+    for config, (values, marks) in readings.items():
         everything = all_of(values)
         if any(values[i] for i in positive) or (everything and not positive):
             main.append(marked(config, everything))
             per_config[config] = everything
-        highlight[config] = any_of([values[i] for i in positive])
+        highlight[config] = any_of([marks[i] for i in positive])
+        any_per_config[config] = any_of([values[i] for i in positive])
         for i in positive:
             if values[i]:
                 term_readings[i].append(marked(config, values[i]))
@@ -264,6 +279,7 @@ def combine(parsed: ParsedQuery, readings: dict[str, list[str]]) -> Readings:
     return Readings(
         main=any_of(main),
         per_config=per_config,
+        any_per_config=any_per_config,
         highlight=highlight,
         terms=[t for t in terms if t],
         any_term=any_of(terms),

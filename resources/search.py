@@ -353,7 +353,7 @@ class Search:
 
     def _rank(self):
         readings, plan = self.plan.readings, self.plan
-        per_config = readings.highlight if plan.mode == "some" else readings.per_config
+        per_config = readings.any_per_config if plan.mode == "some" else readings.per_config
         rank = SearchRank(F("search_vector"), own_language(per_config))
         if plan.prefix is not None:
             prefix = SearchQuery(f"'{plan.prefix}':*", config="simple", search_type="raw")

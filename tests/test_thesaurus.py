@@ -70,6 +70,7 @@ def test_an_import_writes_concepts_labels_links_and_the_rows_they_are():
     ptsd = Concept.objects.get(uri=f"{NS}term/ptsd")
     assert ("en", "acronym", "PTSD") in labels(ptsd.uri)  # a capitalised altLabel is an acronym
     assert ("fr", "acronym", "TSPT") in labels(ptsd.uri)
+    assert ("en", "alt", "post-traumatic stress") in labels(ptsd.uri)  # not an acronym
     assert ("en", "hidden", "post traumatic stres") in labels(ptsd.uri)
     assert [c.uri for c in ptsd.broader.all()] == [f"{NS}topic/mental-health"]
     # Concepts of our collections are the topic and region with their slug (created here).
@@ -119,12 +120,14 @@ def test_rdf_xml_goes_out_and_comes_back():
     [
         (PREFIXES + "term:x a skos:Concept ; skos:prefLabel 'x'@en", "not valid Turtle"),
         (
-            PREFIXES + """term:a a skos:Concept ; skos:prefLabel "A"@en ; skos:broader term:b .
+            PREFIXES
+            + """term:a a skos:Concept ; skos:prefLabel "A"@en ; skos:broader term:b .
             term:b a skos:Concept ; skos:prefLabel "B"@en ; skos:broader term:a .""",
             "go round in a circle",
         ),
         (
-            PREFIXES + """term:a a skos:Concept ; skos:prefLabel "Trauma"@en .
+            PREFIXES
+            + """term:a a skos:Concept ; skos:prefLabel "Trauma"@en .
             term:b a skos:Concept ; skos:prefLabel "trauma"@en .""",
             "is the preferred en label of two concepts",
         ),
@@ -161,8 +164,11 @@ def test_a_preferred_label_already_held_by_a_concept_outside_the_file_is_refused
 def test_a_cycle_through_a_concept_already_in_the_thesaurus_is_refused():
     load()
     # PTSD is narrower than mental health; making mental health narrower than PTSD closes a loop.
-    loop = PREFIXES + """topic:mental-health a skos:Concept ;
+    loop = (
+        PREFIXES
+        + """topic:mental-health a skos:Concept ;
         skos:prefLabel "Mental health"@en ; skos:broader term:ptsd ."""
+    )
 
     with pytest.raises(skos.SkosError, match="circle"):
         load(loop)
@@ -333,9 +339,7 @@ def test_a_typed_topic_is_mapped_by_a_moderator_never_published_by_itself(modera
     assert "Create the topic “sleep hygiene”" in text
 
     moderator_client.post(topics_url, {"topic": Topic.objects.get(slug="mental-health").pk})
-    moderator_client.post(
-        topics_url, {"concept": Concept.objects.get(uri=f"{NS}term/ptsd").pk}
-    )
+    moderator_client.post(topics_url, {"concept": Concept.objects.get(uri=f"{NS}term/ptsd").pk})
     moderator_client.post(topics_url, {"create": "Sleep hygiene"})
 
     assert sorted(resource.topics.values_list("name", flat=True), key=str.lower) == [

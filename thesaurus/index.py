@@ -98,13 +98,23 @@ class Thesaurus:
                     todo.append(child)
         return found
 
-    def wider(self, concept_ids) -> set[int]:
-        """The broader and related concepts of these (not these themselves)."""
+    def wider(self, concept_ids, depth: int = 4) -> set[int]:
+        """The related concepts of these, and their broader ones up to the nearest that the
+        directory classifies by (a topic, audience or region), at most ``depth`` levels up (not
+        these themselves)."""
         found: set[int] = set()
         for concept_id in concept_ids:
             entry = self.concepts.get(concept_id)
             if entry:
-                found |= entry.broader | entry.related
+                found |= entry.related
+        level = set(concept_ids)
+        for _ in range(depth):
+            level = {b for c in level if c in self.concepts for b in self.concepts[c].broader}
+            found |= level
+            # Stop climbing a path once it reaches something resources are tagged with.
+            level = {c for c in level if self.concepts[c].kind == "term"}
+            if not level:
+                break
         return found - set(concept_ids)
 
     def find(self, tokens: tuple[str, ...], language: str = "en") -> set[int]:
@@ -151,13 +161,23 @@ class Thesaurus:
 
     def shown_labels(self, concept_ids, language: str, typed: str, limit: int = 6) -> list[str]:
         """What to tell the visitor was also searched for: each concept's name in their language
-        and in English, and its acronyms; never what they typed."""
+        and in English, and its acronyms (theirs, English, then others'); never what they
+        typed."""
         seen = {words(typed)}
         shown = []
+        order = {language: 0, "en": 1}
         for concept_id in sorted(concept_ids):
             entry = self.concepts[concept_id]
-            candidates = [entry.preferred(language), entry.preferred("en")]
-            candidates += [text for _code, kind, text in entry.labels if kind == Label.Kind.ACRONYM]
+            acronyms, other_languages = [], set()
+            for code, kind, text in sorted(entry.labels, key=lambda l: order.get(l[0], 2)):
+                if kind != Label.Kind.ACRONYM:
+                    continue
+                if code not in order:  # one acronym of each other language
+                    if code in other_languages:
+                        continue
+                    other_languages.add(code)
+                acronyms.append(text)
+            candidates = [entry.preferred(language), entry.preferred("en"), *acronyms]
             for text in candidates:
                 if text and words(text) not in seen:
                     seen.add(words(text))

@@ -201,14 +201,15 @@ def parse(data: bytes, fmt: str) -> dict[str, ParsedConcept]:
                             f"“{preferred[language]}” and “{text}”."
                         )
                     preferred[language] = text
+                label_kind = kind
                 if kind == Label.Kind.ALTERNATIVE and (
                     (uri, str(literal)) in acronyms or ACRONYM_RE.match(text)
                 ):
-                    kind = Label.Kind.ACRONYM
+                    label_kind = Label.Kind.ACRONYM
                 if (language, text.casefold()) in seen:
                     continue  # an acronym is also an altLabel; a label given twice counts once
                 seen.add((language, text.casefold()))
-                concept.labels.append((language, kind, text))
+                concept.labels.append((language, label_kind, text))
         if not preferred:
             raise SkosError(f"{uri} has no preferred label (skos:prefLabel).")
         for broader in graph.objects(node, SKOS.broader):
