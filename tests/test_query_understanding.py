@@ -193,7 +193,7 @@ def test_every_fallback_keeps_the_number_of_queries_bounded(
     assert response.status_code == 200
 
 
-# --- Organisations ----------------------------------------------------------------------------------
+# --- Organisations -------------------------------------------------------------------------------
 
 
 def test_an_organisation_name_and_acronym_find_its_resources_and_its_projects(client, library):

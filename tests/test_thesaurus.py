@@ -157,7 +157,7 @@ def test_a_preferred_label_already_held_by_a_concept_outside_the_file_is_refused
     load()
     clash = PREFIXES + """term:other a skos:Concept ; skos:prefLabel "Mental health"@en ."""
 
-    with pytest.raises(skos.SkosError, match="in the file and of .*topic/mental-health"):
+    with pytest.raises(skos.SkosError, match=r"in the file and of .*topic/mental-health"):
         load(clash)
 
 

@@ -169,7 +169,7 @@ class Thesaurus:
         for concept_id in sorted(concept_ids):
             entry = self.concepts[concept_id]
             acronyms, other_languages = [], set()
-            for code, kind, text in sorted(entry.labels, key=lambda l: order.get(l[0], 2)):
+            for code, kind, text in sorted(entry.labels, key=lambda label: order.get(label[0], 2)):
                 if kind != Label.Kind.ACRONYM:
                     continue
                 if code not in order:  # one acronym of each other language
