@@ -23,13 +23,26 @@ from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# Each query as a practitioner sends it: its page (with the interface language) and parameters.
 QUERIES = {
-    "common word": "q=torture",
-    "rare word": "q=photovoice",
-    "phrase": "q=%22istanbul+protocol%22",
-    "prefix": "q=rehab",
-    "filters only": "kind=webinar&language=en&access=free",
-    "words + 3 filters": "q=survivors&kind=webinar&topic=mental-health&language=en",
+    "common word": "/en/resources/?q=torture",
+    "rare word": "/en/resources/?q=photovoice",
+    "phrase": "/en/resources/?q=%22istanbul+protocol%22",
+    "prefix": "/en/resources/?q=rehab",
+    "filters only": "/en/resources/?kind=webinar&language=en&access=free",
+    "words + 3 filters": "/en/resources/?q=survivors&kind=webinar&topic=mental-health&language=en",
+    # Query understanding: a synonym and an acronym expanded through the thesaurus, a query in
+    # another language, a typo corrected, words that match only in part.
+    "synonym (expanded)": "/en/resources/?q=post-traumatic+stress",
+    "acronym (expanded)": "/en/resources/?q=cbt",
+    "French (expanded)": "/fr/resources/?q=trauma+des+r%C3%A9fugi%C3%A9s",
+    "typo (corrected)": "/en/resources/?q=istambul+protocol",
+    "partial match": "/en/resources/?q=torture+survivors+children+zebra",
+    "every filter ticked": (
+        "/en/resources/?q=torture&kind=webinar&kind=video&topic=mental-health&audience=clinicians"
+        "&language=en&organization=irct&region=global&year=2024&access=free&has=recording"
+    ),
+    "deep page": "/en/resources/?q=torture&page=200",
 }
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "10000,100000").split(",") if n]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
@@ -146,19 +159,19 @@ def bench_size(size: int) -> dict:
         try:
             label = "cached" if cached else "uncached"
             for name, query in QUERIES.items():
-                url = f"{server.url}/en/resources/?{query}"
+                url = f"{server.url}{query}"
                 server_times(url, 1)  # warm this worker's connection and (if on) its cache
                 times, total = server_times(url, REPEAT if cached else max(5, REPEAT // 4))
                 row = report["queries"].setdefault(name, {"results": total})
                 row[label] = {"median_ms": round(statistics.median(times), 1),
                               "p95_ms": round(p95(times), 1)}  # fmt: skip
             if cached:
-                search_urls = [f"{server.url}/en/resources/?{q}" for q in QUERIES.values()]
+                search_urls = [f"{server.url}{q}" for q in QUERIES.values()]
                 report["load_search"] = load(search_urls)
                 report["load_healthz"] = load([f"{server.url}/healthz"])
             else:
                 report["load_search_uncached"] = load(
-                    [f"{server.url}/en/resources/?{q}" for q in QUERIES.values()]
+                    [f"{server.url}{q}" for q in QUERIES.values()]
                 )
         finally:
             server.stop()
