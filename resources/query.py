@@ -214,9 +214,12 @@ def _term_sql(term: Term, params: list, *, highlight: bool = False) -> str:
     return "(" + " || ".join(parts) + ")"
 
 
-def read(parsed: ParsedQuery, visitor_config: str) -> dict[str, tuple[list[str], list[str]]]:
-    """Each term's tsquery (as text, '' when it has no lexeme) in every configuration, to search
-    and to highlight."""
+def read(
+    parsed: ParsedQuery, visitor_config: str, configs: list[str] | None = None
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Each term's tsquery (as text, '' when it has no lexeme) in every configuration (or in
+    ``configs``: those of the languages resources are published in), to search and to
+    highlight."""
     params: list = []
     columns = [_term_sql(term, params) for term in parsed.terms]
     marks = [_term_sql(term, params, highlight=True) for term in parsed.terms]
@@ -228,7 +231,7 @@ def read(parsed: ParsedQuery, visitor_config: str) -> dict[str, tuple[list[str],
     # %(visitor)s is not a psycopg placeholder here: put the constant in (it is one of ours).
     sql = sql.replace("%(visitor)s", f"'{visitor_config}'")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, SEARCH_CONFIGS])
+        cursor.execute(sql, [*params, configs or SEARCH_CONFIGS])
         return {config: (list(search), list(mark)) for config, search, mark in cursor.fetchall()}
 
 
@@ -289,3 +292,10 @@ def combine(parsed: ParsedQuery, readings: dict[str, tuple[list[str], list[str]]
 
 def visitor_config(language: str | None) -> str:
     return TEXT_SEARCH_CONFIGS.get((language or "en")[:2], FALLBACK_TEXT_SEARCH_CONFIG)
+
+
+def configs_for(languages: list[str] | None) -> list[str] | None:
+    """The text search configurations of resources in ``languages`` (None: all of them)."""
+    if languages is None:
+        return None
+    return sorted({TEXT_SEARCH_CONFIGS.get(code, FALLBACK_TEXT_SEARCH_CONFIG) for code in languages})

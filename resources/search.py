@@ -281,7 +281,11 @@ class Search:
         plan.known_words = frozenset(
             word.lower() for part in concept_terms for word in part.typed.split()
         )
-        readings = understanding.read(parsed, understanding.visitor_config(self.language))
+        # Read in the languages resources are published in (every language when not known).
+        configs = understanding.configs_for(vocabulary.published_languages())
+        readings = understanding.read(
+            parsed, understanding.visitor_config(self.language), configs or None
+        )
         plan.readings = understanding.combine(parsed, readings)
         # Stop words ("how", "do", "i") are no terms: they match nothing and need not.
         plan.n_terms = len(plan.readings.terms)

@@ -26,10 +26,28 @@ _memory: dict = {"version": object(), "index": {}, "words": {}}
 
 
 def refresh() -> None:
-    """Recompute the vocabulary from the published resources now."""
+    """Recompute the vocabulary from the published resources now, and note the languages they
+    are in (a search reads the words in those languages' configurations only)."""
     with connection.cursor() as cursor:
         cursor.execute("REFRESH MATERIALIZED VIEW resources_vocabulary")
-    cache.set(VERSION_KEY, time.time(), None)
+        cursor.execute(
+            "SELECT coalesce(array_agg(DISTINCT language ORDER BY language), '{}') "
+            "FROM resources_resource WHERE status = 'published'"
+        )
+        (languages,) = cursor.fetchone()
+    cache.set(VERSION_KEY, {"stamp": time.time(), "languages": list(languages)}, None)
+
+
+def _version():
+    """The vocabulary's version (read once per request)."""
+    return remembered("vocabulary-version", lambda: cache.get(VERSION_KEY))
+
+
+def published_languages() -> list[str] | None:
+    """The languages published resources are in, as of the last refresh (None: not known, e.g.
+    before the first refresh)."""
+    version = _version()
+    return version.get("languages") if isinstance(version, dict) else None
 
 
 def refresh_after_commit() -> None:
@@ -45,13 +63,9 @@ def refresh_after_commit() -> None:
 
 
 def _load() -> dict[str, int]:
-    return remembered("vocabulary", _current)
-
-
-def _current() -> dict[str, int]:
-    version = cache.get(VERSION_KEY)
+    version = _version()
     with _lock:
-        if version is not None and version == _memory["version"]:
+        if version == _memory["version"]:
             return _memory["words"]
         with connection.cursor() as cursor:
             cursor.execute("SELECT word, ndoc FROM resources_vocabulary")

@@ -3,8 +3,11 @@ visitor's language, and the topics submitters type mapped by moderators."""
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -113,6 +116,22 @@ def test_rdf_xml_goes_out_and_comes_back():
     load(exported.decode(), "xml")
 
     assert ("es", "acronym", "TEPT") in labels(f"{NS}term/ptsd")
+
+
+def test_the_command_exports_and_imports_files(tmp_path):
+    load()
+    path = tmp_path / "ours.ttl"
+    call_command("thesaurus", "export", "--output", str(path))
+    assert "topic:mental-health" in path.read_text()
+    Label.objects.filter(text="TSPT").delete()
+
+    out = StringIO()
+    call_command("thesaurus", "import", str(path), stdout=out)
+
+    assert "0 created, 1 updated" in out.getvalue()  # the concept that lost a label
+    (tmp_path / "bad.ttl").write_text("not turtle")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("thesaurus", "import", str(tmp_path / "bad.ttl"))
 
 
 @pytest.mark.parametrize(

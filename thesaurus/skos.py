@@ -80,6 +80,8 @@ def export_graph() -> Graph:
     graph.bind("skos", SKOS)
     graph.bind("dct", DCTERMS)
     graph.bind("ht", ht)
+    for kind in Concept.Kind.values:  # our URIs are <namespace><kind>/<slug>
+        graph.bind(kind, Namespace(f"{ht}{kind}/"))
     scheme = ht.scheme
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     for language, text in SCHEME_NAMES.items():
