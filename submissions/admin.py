@@ -470,7 +470,7 @@ class SubmissionAdmin(admin.ModelAdmin):
                 )
                 for concept_id, name in mapping.concepts
             ]
-            if not mapping.topics:
+            if not mapping.topics and not mapping.concepts:  # the thesaurus has no such idea
                 buttons.append(
                     format_html(
                         '<button type="submit" class="button" form="map-topics" name="create" '

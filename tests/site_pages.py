@@ -15,12 +15,13 @@ import html
 import re
 from dataclasses import dataclass
 from io import StringIO
+from urllib.parse import quote
 
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from organizations.models import Organization
 from resources.digest import Quarter
@@ -113,6 +114,11 @@ def build_site(django_user_model, *, synthetic: int = 60) -> Site:
 
     topic = file_resource.topics.get()
     search = reverse("resources:list")
+    with translation.override("ar"):
+        arabic_search = reverse("resources:list")
+    submission.proposed_topics = "Istanbul Protocol, TSPT, sociotherapy"
+    submission.save(update_fields=["proposed_topics"])
+    concept = topic.concept
     heaviest = f"{search}?q=torture&kind=webinar&kind=video&kind=guide&kind=report"
     pages = [
         PageType("home", reverse("home")),
@@ -120,6 +126,13 @@ def build_site(django_user_model, *, synthetic: int = 60) -> Site:
         PageType("search: full page, every facet", heaviest),
         PageType("search: filters active", f"{search}?q=interpreters&topic={topic.slug}"),
         PageType("search: no results", f"{search}?q=zzxqvw"),
+        # Query understanding said on the page: synonyms and wider subjects, a correction,
+        # partial matches, and a query on the Arabic interface.
+        PageType("search: synonyms searched too", f"{search}?q=post-traumatic+stress"),
+        PageType(
+            "search: corrected, partly matched", f"{search}?q=istambul+protocol+children+zebra"
+        ),
+        PageType("search: in Arabic", f"{arabic_search}?q={quote('الصحة النفسية')}"),
         PageType("search: malformed parameter (400)", f"{search}?date_from=yesterday", 400),
         PageType("resource with a file", file_resource.get_absolute_url()),
         PageType("resource with a live session", session.get_absolute_url()),
@@ -147,6 +160,30 @@ def build_site(django_user_model, *, synthetic: int = 60) -> Site:
         PageType(
             "moderation queue",
             reverse("admin:submissions_submission_changelist"),
+            moderator=True,
+            public=False,
+        ),
+        PageType(
+            "submission with topics to map",
+            reverse("admin:submissions_submission_change", args=[submission.pk]),
+            moderator=True,
+            public=False,
+        ),
+        PageType(
+            "thesaurus concepts",
+            reverse("admin:thesaurus_concept_changelist"),
+            moderator=True,
+            public=False,
+        ),
+        PageType(
+            "thesaurus concept",
+            reverse("admin:thesaurus_concept_change", args=[concept.pk]),
+            moderator=True,
+            public=False,
+        ),
+        PageType(
+            "thesaurus import",
+            reverse("admin:thesaurus_concept_import"),
             moderator=True,
             public=False,
         ),

@@ -23,6 +23,11 @@ from .models import CORE_LANGUAGES, Concept, Label
 
 
 class LabelFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete this label")
+
     def clean(self):
         super().clean()
         preferred, texts = {}, set()
@@ -51,11 +56,29 @@ class LabelInline(admin.TabularInline):
     extra = 2
     fields = ["language", "kind", "text"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Each cell's field named for screen readers (a table header is no label)."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs["aria-label"] = str(db_field.verbose_name).capitalize()
+            if db_field.name == "language":
+                field.widget.attrs.update(size=6)
+            elif db_field.name == "text":
+                field.widget.attrs.update(size=48, dir="auto")  # Arabic labels read right to left
+        return field
+
 
 class ConceptForm(forms.ModelForm):
     class Meta:
         model = Concept
         fields = ["kind", "uri", "notation", "definition", "broader", "related"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:  # a concept is not broader than or related to itself
+            for name in ("broader", "related"):
+                field = self.fields[name]
+                field.queryset = field.queryset.exclude(pk=self.instance.pk)
 
     def clean_broader(self):
         broader = self.cleaned_data.get("broader")
@@ -127,7 +150,6 @@ class ConceptAdmin(VersionAdmin):
     list_display = ["__str__", "label_fr", "label_es", "label_ar", "kind", "label_count"]
     list_filter = ["kind", MissingLanguageFilter]
     search_fields = ["labels__text", "uri", "notation"]
-    autocomplete_fields = ["broader", "related"]
     actions = ["merge_concepts"]
     fieldsets = [
         (None, {"fields": ["kind", "notation", "definition"]}),
@@ -136,6 +158,13 @@ class ConceptAdmin(VersionAdmin):
     ]
     readonly_fields = ["narrower_list"]
     change_list_template = "admin/thesaurus/concept/change_list.html"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Broader and related concepts: plain lists (select2's autocomplete is not accessible to
+        screen readers), named by their English label, read in one query."""
+        if db_field.name in {"broader", "related"}:
+            kwargs["queryset"] = Concept.objects.prefetch_related("labels").order_by("pk")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
