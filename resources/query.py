@@ -298,4 +298,6 @@ def configs_for(languages: list[str] | None) -> list[str] | None:
     """The text search configurations of resources in ``languages`` (None: all of them)."""
     if languages is None:
         return None
-    return sorted({TEXT_SEARCH_CONFIGS.get(code, FALLBACK_TEXT_SEARCH_CONFIG) for code in languages})
+    return sorted(
+        {TEXT_SEARCH_CONFIGS.get(code, FALLBACK_TEXT_SEARCH_CONFIG) for code in languages}
+    )

@@ -78,7 +78,7 @@ def test_axe_finds_nothing_on_any_kind_of_page(
     axe = Axe()
     requested, refused = [], []
     counts, failures = {}, []
-    axe_running = False
+    state = {"axe running": False}
     for scheme, viewport in VIEWS.items():
         visitor = browser.new_context(color_scheme=scheme.split()[0], viewport=viewport)
         moderator = browser.new_context(color_scheme=scheme.split()[0], viewport=viewport)
@@ -91,7 +91,7 @@ def test_axe_finds_nothing_on_any_kind_of_page(
                 "console",
                 lambda message: (
                     refused.append(f"{message.page.url}: {message.text}")
-                    if "Content Security Policy" in message.text and not axe_running
+                    if "Content Security Policy" in message.text and not state["axe running"]
                     else None
                 ),
             )
@@ -106,9 +106,9 @@ def test_axe_finds_nothing_on_any_kind_of_page(
             tab = staff if page.moderator else public
             open_page(tab, live_server, page)
             tab.wait_for_load_state("networkidle")
-            axe_running = True
+            state["axe running"] = True
             violations = axe.run(tab, options=AXE_OPTIONS).response["violations"]
-            axe_running = False
+            state["axe running"] = False
             counts[(page.name, scheme)] = len(violations)
             failures += [f"{page.name} ({scheme}): {describe(v)}" for v in violations]
         visitor.close()

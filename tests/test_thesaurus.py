@@ -7,8 +7,8 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 from rdflib import Graph
