@@ -2,9 +2,7 @@
 
 import functools
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -12,7 +10,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -20,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from thesaurus.admin import merge_action
 from thesaurus.merge import merge_concepts
 
 from .linkcheck import check_resources
@@ -450,19 +448,6 @@ class ResourceAdmin(admin.ModelAdmin):
                           messages.SUCCESS)  # fmt: skip
 
 
-class MergeTopicsForm(forms.Form):
-    keep = forms.ModelChoiceField(
-        label=_("Keep this topic"),
-        queryset=Topic.objects.none(),
-        widget=forms.RadioSelect,
-        help_text=_("The others are merged into it, then deleted."),
-    )
-
-    def __init__(self, *args, topics, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["keep"].queryset = topics
-
-
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -473,34 +458,20 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.action(description=_("Merge the selected topics into one…"), permissions=["change"])
     def merge_topics(self, request, queryset):
         """Ask which topic to keep, then move every resource and organisation to it."""
-        topics = queryset.order_by("name")
-        if topics.count() < 2:
-            self.message_user(request, _("Select at least two topics to merge."), messages.INFO)
-            return None
-        posted = request.POST.get("post") == "yes"
-        form = MergeTopicsForm(request.POST if posted else None, topics=topics)
-        if posted and form.is_valid():
-            keep = form.cleaned_data["keep"]
-            merged = self.merge(keep, list(topics.exclude(pk=keep.pk)), request.user)
-            self.message_user(
-                request,
-                _("Merged %(names)s into “%(keep)s”.")
-                % {"names": ", ".join(f"“{name}”" for name in merged), "keep": keep.name},
-                messages.SUCCESS,
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Merge topics"),
-            "opts": self.opts,
-            "topics": topics,
-            "form": form,
-            "fieldset": helpers.Fieldset(form, fields=["keep"]),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/resources/topic/merge.html", context)
+        return merge_action(
+            self,
+            request,
+            queryset.order_by("name"),
+            action="merge_topics",
+            title=_("Merge topics"),
+            keep_label=_("Keep this topic"),
+            explanation=_(
+                "Every resource and organisation tagged with any of these topics will be tagged "
+                "with the one you keep (once), and the other topics deleted: their names become "
+                "its alternative labels in the thesaurus, their addresses lead to it."
+            ),
+            merge=self.merge,
+        )
 
     @staticmethod
     def merge(keep: Topic, others: list[Topic], user) -> list[str]:

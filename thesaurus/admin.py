@@ -14,7 +14,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from . import skos
@@ -103,17 +102,59 @@ class MissingLanguageFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MergeConceptsForm(forms.Form):
-    keep = forms.ModelChoiceField(
-        label=_("Keep this concept"),
-        queryset=Concept.objects.none(),
-        widget=forms.RadioSelect,
-        help_text=_("The others' labels, links and resources move to it; then they are deleted."),
-    )
+class KeepOneForm(forms.Form):
+    """Which of the selected rows to keep when merging them."""
 
-    def __init__(self, *args, concepts, **kwargs):
+    keep = forms.ModelChoiceField(queryset=None, widget=forms.RadioSelect)
+
+    def __init__(self, *args, rows, label, help_text, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["keep"].queryset = concepts
+        self.fields["keep"].queryset = rows
+        self.fields["keep"].label = label
+        self.fields["keep"].help_text = help_text
+
+
+def merge_action(model_admin, request, rows, *, action, title, keep_label, explanation, merge):
+    """The admin's "merge the selected rows" action: a page that asks which to keep, then
+    ``merge(keep, others, user)`` (returning the names merged; ValidationError refuses)."""
+    if rows.count() < 2:
+        model_admin.message_user(request, _("Select at least two to merge."), messages.INFO)
+        return None
+    posted = request.POST.get("post") == "yes"
+    form = KeepOneForm(
+        request.POST if posted else None,
+        rows=rows,
+        label=keep_label,
+        help_text=_("The others are merged into it, then deleted."),
+    )
+    if posted and form.is_valid():
+        keep = form.cleaned_data["keep"]
+        try:
+            merged = merge(keep, list(rows.exclude(pk=keep.pk)), request.user)
+        except ValidationError as error:
+            model_admin.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        model_admin.message_user(
+            request,
+            _("Merged %(names)s into “%(keep)s”.")
+            % {"names": ", ".join(f"“{name}”" for name in merged), "keep": keep},
+            messages.SUCCESS,
+        )
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.opts,
+        "rows": rows,
+        "action": action,
+        "explanation": explanation,
+        "form": form,
+        "fieldset": helpers.Fieldset(form, fields=["keep"]),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": model_admin.media,
+    }
+    request.current_app = model_admin.admin_site.name
+    return TemplateResponse(request, "admin/merge.html", context)
 
 
 class ImportForm(forms.Form):
@@ -257,36 +298,19 @@ class ConceptAdmin(VersionAdmin):
     @admin.action(description=_("Merge the selected concepts into one…"), permissions=["change"])
     def merge_concepts(self, request, queryset):
         """Ask which concept to keep, then move the others' labels, links and resources to it."""
-        concepts = queryset.prefetch_related("labels").order_by("pk")
-        if concepts.count() < 2:
-            self.message_user(request, _("Select at least two concepts to merge."), messages.INFO)
-            return None
-        posted = request.POST.get("post") == "yes"
-        form = MergeConceptsForm(request.POST if posted else None, concepts=concepts)
-        if posted and form.is_valid():
-            keep = form.cleaned_data["keep"]
-            try:
-                merged = merge_concepts(keep, list(concepts.exclude(pk=keep.pk)), user=request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                return None
-            self.message_user(
-                request,
-                ngettext("Merged %(names)s into “%(keep)s”.", "Merged %(names)s into “%(keep)s”.",
-                         len(merged))
-                % {"names": ", ".join(f"“{name}”" for name in merged), "keep": keep},
-                messages.SUCCESS,
-            )  # fmt: skip
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Merge concepts"),
-            "opts": self.opts,
-            "concepts": concepts,
-            "form": form,
-            "fieldset": helpers.Fieldset(form, fields=["keep"]),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/thesaurus/concept/merge.html", context)
+        return merge_action(
+            self,
+            request,
+            queryset.prefetch_related("labels").order_by("pk"),
+            action="merge_concepts",
+            title=_("Merge concepts"),
+            keep_label=_("Keep this concept"),
+            explanation=_(
+                "The labels of the others become labels of the one you keep (a second preferred "
+                "label in a language becomes an alternative label), their broader, narrower and "
+                "related links become its links, and every resource, organisation and guide "
+                "tagged or filtered with them follows. Then the others are deleted; their topic "
+                "addresses lead to the one you keep."
+            ),
+            merge=lambda keep, others, user: merge_concepts(keep, others, user=user),
+        )
