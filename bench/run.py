@@ -46,7 +46,7 @@ QUERIES = {
 }
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "10000,100000").split(",") if n]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 WORKERS = os.environ.get("WORKERS", "3")
 
@@ -62,13 +62,31 @@ def manage(*args, env=None):
 
 
 def synthetic_count() -> int:
+    return int(
+        shell(
+            "from resources.models import Resource; "
+            "print(Resource.objects.filter(slug__startswith='synthetic-').count())"
+        )
+    )
+
+
+def shell(code: str) -> str:
     out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c",
-         "from resources.models import Resource; "
-         "print(Resource.objects.filter(slug__startswith='synthetic-').count())"],
+        [PYTHON, "manage.py", "shell", "-c", code],
         cwd=BASE, env=ENV, check=True, capture_output=True, text=True,
     )  # fmt: skip
-    return int(out.stdout.strip().splitlines()[-1])
+    return out.stdout.strip().splitlines()[-1]
+
+
+def database() -> dict:
+    """Which database the run used, and how many published resources it held."""
+    found = shell(
+        "import json; from django.db import connection; from resources.models import Resource; "
+        "s = connection.settings_dict; "
+        "print(json.dumps({'database': s['NAME'], 'host': s.get('HOST') or 'embedded', "
+        "'published': Resource.objects.published().count()}))"
+    )
+    return json.loads(found)
 
 
 def free_port() -> int:
@@ -109,9 +127,13 @@ class Server:
 
 
 def server_times(url: str, repeat: int) -> tuple[list[float], int]:
+    """Server times of ``repeat`` requests (urlopen raises on any answer but 2xx and 3xx; a
+    redirect would be followed, and then timed: the bench's addresses never redirect)."""
     times, total = [], 0
     for _ in range(repeat):
         with urllib.request.urlopen(url, timeout=60) as response:
+            if response.status != 200 or response.url != url:
+                raise SystemExit(f"{url} answered {response.status} at {response.url}")
             body = response.read()
             times.append(float(response.headers["Server-Timing"].split("dur=")[1]))
         marker = b'class="result-count">'
@@ -153,7 +175,9 @@ def prepare(size: int) -> None:
 def bench_size(size: int) -> dict:
     print(f"\n== {size:,} synthetic resources (plus the demo content) ==", flush=True)
     prepare(size)
-    report = {"size": size, "queries": {}}
+    report = {"size": size, "queries": {}, **database()}
+    print(f"   database {report['database']} ({report['host']}), "
+          f"{report['published']:,} published resources", flush=True)  # fmt: skip
     for cached in (False, True):
         server = Server(cached)
         try:
@@ -180,7 +204,8 @@ def bench_size(size: int) -> dict:
 
 
 def print_report(report: dict) -> None:
-    print(f"\nSearch page server time, {report['size']:,} synthetic resources "
+    print(f"\nSearch page server time, {report['size']:,} synthetic resources, "
+          f"{report['published']:,} published in {report['database']} "
           f"(ms; uncached = every request computes the search)")  # fmt: skip
     print(f"{'query':<20}{'results':>9}{'uncached p50':>14}{'p95':>8}{'cached p50':>12}{'p95':>8}")
     for name, row in report["queries"].items():
@@ -188,8 +213,9 @@ def print_report(report: dict) -> None:
             f"{name:<20}{row['results']:>9}{row['uncached']['median_ms']:>14}"
             f"{row['uncached']['p95_ms']:>8}{row['cached']['median_ms']:>12}{row['cached']['p95_ms']:>8}"
         )
-    print(f"\nConcurrent load from a second process ({CONCURRENCY} connections, {SECONDS:.0f} s, "
-          f"{WORKERS} gunicorn workers):")  # fmt: skip
+    client = report["load_healthz"].get("client", "python")
+    print(f"\nConcurrent load from a second process ({client}, {CONCURRENCY} connections, "
+          f"{SECONDS:.0f} s, {WORKERS} gunicorn workers; errors: any answer but 2xx):")  # fmt: skip
     for name, key in [("search, uncached", "load_search_uncached"),
                       ("search, cached", "load_search"), ("/healthz", "load_healthz")]:  # fmt: skip
         r = report[key]
@@ -207,6 +233,10 @@ def main():
     out = BASE / "var" / "bench.json"
     out.write_text(json.dumps(reports, indent=2))
     print(f"\nFigures saved in {out.relative_to(BASE)}")
+    errors = sum(r[k]["errors"] for r in reports for k in r if k.startswith("load_"))
+    errors += sum(r.get("page_errors", 0) for r in reports)
+    if errors:
+        raise SystemExit(f"{errors} requests failed (an answer other than 2xx, or no answer)")
 
 
 if __name__ == "__main__":

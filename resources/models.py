@@ -290,11 +290,19 @@ def derived_fields_deferred():
 
 class ResourceQuerySet(models.QuerySet):
     def update(self, **kwargs) -> int:
-        """Every bulk change (admin actions included) makes cached searches stale."""
+        """A bulk change (admin actions included) that touches a published resource, before or
+        after, makes cached searches stale and the "did you mean" vocabulary due (once, when the
+        transaction commits). One that touches only pending, draft, rejected or archived rows
+        changes nothing public, and leaves both alone."""
+        from . import vocabulary
         from .cache import content_changed
 
+        public = Resource.objects.published().filter(pk__in=self.values("pk"))
+        public_before = public.exists()
         count = super().update(**kwargs)
-        content_changed()
+        if public_before or ({"status", "published_at"} & set(kwargs) and public.exists()):
+            content_changed()
+            vocabulary.refresh_after_commit()
         return count
 
     def published(self):
@@ -622,6 +630,15 @@ class Resource(models.Model):
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Whether it was public when read: a save that leaves it unpublished changes nothing
+        # public (see signals.resource_changed).
+        if "status" in field_names and "published_at" in field_names:
+            instance._was_public = instance.is_published
+        return instance
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -44,15 +44,21 @@ def name_changed(sender, instance, created, **kwargs):
     """A renamed organisation or topic: every resource that names it is searched by the new name.
     An organisation published or unpublished: so are its name and those of the organisations it
     is part of, on its resources and on those of the organisations part of it."""
-    content_changed()
     if sender is Organization:
+        was = False if created else getattr(instance, "_was_published", True)
+        instance._was_published = instance.status == Organization.Status.PUBLISHED
+        if not (was or instance._was_published):
+            return  # a draft organisation: nothing public changed
+        content_changed()
         moved = Organization.objects.refresh_ancestors()
         if not created or moved:
             Resource.objects.filter(
                 organizations__in={instance.pk, *moved}
             ).refresh_derived_fields()
-    elif not created:
-        Resource.objects.filter(topics=instance).refresh_derived_fields()
+    else:
+        content_changed()
+        if not created:
+            Resource.objects.filter(topics=instance).refresh_derived_fields()
 
 
 @receiver(m2m_changed, sender=Organization.networks.through)
@@ -74,10 +80,16 @@ def files_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Resource)
 @receiver(post_delete, sender=Resource)
-def resource_changed(sender, instance, **kwargs):
-    """Published words may have changed: recompute the "did you mean" vocabulary after commit."""
-    content_changed()
-    vocabulary.refresh_after_commit()
+def resource_changed(sender, instance, created=False, **kwargs):
+    """A resource that is published, or was until this change: cached searches are stale and the
+    "did you mean" vocabulary is recomputed once the transaction commits. A pending proposal, a
+    draft edited, a rejection: nothing public changed, nothing is recomputed."""
+    # Whether it was public before (not known for a row read without its status: assume so).
+    was_public = False if created else getattr(instance, "_was_public", True)
+    if was_public or instance.is_published:
+        content_changed()
+        vocabulary.refresh_after_commit()
+    instance._was_public = instance.is_published
 
 
 @receiver(pre_delete, sender=Organization)

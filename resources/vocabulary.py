@@ -29,7 +29,13 @@ def refresh() -> None:
     """Recompute the vocabulary from the published resources now, and note the languages they
     are in (a search reads the words in those languages' configurations only)."""
     with connection.cursor() as cursor:
-        cursor.execute("REFRESH MATERIALIZED VIEW resources_vocabulary")
+        # CONCURRENTLY: searches keep reading the old vocabulary while the new one is computed
+        # (the view's unique index on word allows it), once it has been filled at all (a restored
+        # database may hold it empty).
+        cursor.execute("SELECT relispopulated FROM pg_class WHERE relname = 'resources_vocabulary'")
+        (populated,) = cursor.fetchone()
+        concurrently = "CONCURRENTLY " if populated else ""
+        cursor.execute(f"REFRESH MATERIALIZED VIEW {concurrently}resources_vocabulary")
         cursor.execute(
             "SELECT coalesce(array_agg(DISTINCT language ORDER BY language), '{}') "
             "FROM resources_resource WHERE status = 'published'"
@@ -59,7 +65,12 @@ def refresh_after_commit() -> None:
     if getattr(connection, "_vocabulary_refresh_for", None) == transaction_id:
         return
     connection._vocabulary_refresh_for = transaction_id
-    transaction.on_commit(refresh)
+
+    def refresh_now():
+        connection._vocabulary_refresh_for = None  # the next transaction registers its own
+        refresh()
+
+    transaction.on_commit(refresh_now)
 
 
 def _load() -> dict[str, int]:

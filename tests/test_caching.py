@@ -90,3 +90,141 @@ def test_a_bulk_change_renews_the_content_version_once_not_per_row():
     writes = [q["sql"] for q in queries if "healtorture_cache" in q["sql"]
               and q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]  # fmt: skip
     assert len(writes) <= 2
+
+
+# --- What invalidates: public changes only --------------------------------------------------------
+
+
+def version_after(change) -> tuple[int, int]:
+    from resources.cache import content_version
+
+    before = content_version()
+    change()
+    return before, content_version()
+
+
+def test_changes_nobody_can_see_leave_the_cached_searches_alone():
+    from submissions import moderation
+    from submissions.models import ProblemReport, Submission
+
+    published = make_resource(title="Interpreters in therapy", topics=["Interpreting"])
+    draft = make_resource(title="Draft", status=Resource.Status.DRAFT)
+
+    def proposal():  # as the share form leaves it: a pending resource with (existing) topics
+        pending = make_resource(title="Proposed", status=Resource.Status.PENDING,
+                                topics=["Interpreting"])  # fmt: skip
+        return Submission.objects.create(resource=pending, email="ana@example.org")
+
+    submission = None
+
+    def propose():
+        nonlocal submission
+        submission = proposal()
+
+    def edit_draft():
+        draft.summary = "Still a draft."
+        draft.save()
+
+    before, after = version_after(propose)
+    assert before == after
+    before, after = version_after(edit_draft)
+    assert before == after
+    moderator = make_staff()
+    before, after = version_after(lambda: moderation.reject(submission, moderator, "Off topic."))
+    assert before == after
+    before, after = version_after(
+        lambda: ProblemReport.objects.create(resource=published, reason="outdated")
+    )
+    assert before == after
+    before, after = version_after(
+        lambda: Resource.objects.filter(pk=draft.pk).update(status=Resource.Status.ARCHIVED)
+    )
+    assert before == after
+
+
+def test_public_changes_make_cached_searches_stale():
+    published = make_resource(title="Interpreters in therapy")
+    pending = make_resource(title="Proposed", status=Resource.Status.PENDING)
+
+    def edit():
+        published.summary = "Changed."
+        published.save()
+
+    def publish():
+        pending.status = Resource.Status.PUBLISHED
+        pending.save()
+
+    for change in (
+        edit,
+        publish,
+        lambda: Resource.objects.filter(pk=pending.pk).update(status=Resource.Status.ARCHIVED),
+        lambda: published.topics.add("Interpreting"),
+        lambda: published.delete(),
+    ):
+        before, after = version_after(change)
+        assert before != after, change
+
+
+def make_staff():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("mod", "m@example.org", "x", is_staff=True)
+
+
+def refreshes(queries) -> list[str]:
+    return [q["sql"] for q in queries if "REFRESH MATERIALIZED VIEW" in q["sql"]]
+
+
+def test_the_vocabulary_is_refreshed_once_per_transaction_concurrently_and_only_when_public(
+    django_capture_on_commit_callbacks,
+):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(5):
+            make_resource(title=f"Old {i}")
+
+    # A bulk admin action (archive) over five published rows: one refresh, after the commit.
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        for resource in Resource.objects.filter(title__startswith="Old"):
+            resource.status = Resource.Status.ARCHIVED
+            resource.save()
+        Resource.objects.filter(title__startswith="Old").update(featured=True)
+    assert refreshes(queries) == ["REFRESH MATERIALIZED VIEW CONCURRENTLY resources_vocabulary"]
+
+    # A pending row, proposed or edited: no refresh at all.
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        pending = make_resource(title="Zygomatic", status=Resource.Status.PENDING)
+        pending.summary = "Edited."
+        pending.save()
+        Resource.objects.filter(pk=pending.pk).update(featured=True)
+    assert refreshes(queries) == []
+
+
+def test_a_draft_organisation_edited_leaves_the_cached_searches_alone():
+    from organizations.models import Organization
+
+    from .factories import make_organization
+
+    draft = make_organization(name="Future centre", status=Organization.Status.DRAFT)
+
+    def describe():
+        draft.description = "Opening next year."
+        draft.save()
+
+    def publish():
+        draft.status = Organization.Status.PUBLISHED
+        draft.save()
+
+    before, after = version_after(describe)
+    assert before == after
+    before, after = version_after(publish)
+    assert before != after
