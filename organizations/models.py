@@ -143,15 +143,15 @@ class Organization(ConceptOf, models.Model):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def get_absolute_url(self):
+        return reverse("organizations:detail", kwargs={"slug": self.slug})
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         if "status" in field_names:  # whether it was public when read (see resources.signals)
             instance._was_published = instance.status == cls.Status.PUBLISHED
         return instance
-
-    def get_absolute_url(self):
-        return reverse("organizations:detail", kwargs={"slug": self.slug})
 
     @property
     def short_name(self) -> str:

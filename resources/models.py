@@ -631,15 +631,6 @@ class Resource(models.Model):
     def __str__(self):
         return self.title
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # Whether it was public when read: a save that leaves it unpublished changes nothing
-        # public (see signals.resource_changed).
-        if "status" in field_names and "published_at" in field_names:
-            instance._was_public = instance.is_published
-        return instance
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
@@ -662,6 +653,15 @@ class Resource(models.Model):
 
     def get_absolute_url(self):
         return reverse("resources:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Whether it was public when read: a save that leaves it unpublished changes nothing
+        # public (see signals.resource_changed).
+        if "status" in field_names and "published_at" in field_names:
+            instance._was_public = instance.is_published
+        return instance
 
     def clean(self):
         if self.ends_at and not self.starts_at:
