@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "healtorture.middleware.CompressTextMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "healtorture.middleware.CacheHeadersMiddleware",
+    # Before anything reads: where this request's reads go (the primary or a replica).
+    "common.db_routing.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "healtorture.middleware.RememberLanguageMiddleware",
@@ -159,6 +161,23 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
 # A connection that died with the server is replaced on the next request, not reused.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Read replicas (common/db_routing.py): public pages read from one of them; writes, the admin,
+# logged-in staff and a visitor's reads just after their own write go to the primary.
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), 1):
+    _replica = dj_database_url.parse(_url)
+    if not _replica["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS must point to PostgreSQL servers.")
+    _replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], **_replica.get("OPTIONS", {})}
+    _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database
+    DATABASES[f"replica{_number}"] = _replica
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias.startswith("replica")]
+DATABASE_ROUTERS = ["common.db_routing.PrimaryReplicaRouter"]
+# Seconds after a visitor's own write during which their reads go to the primary (the longest
+# replication lag expected).
+REPLICA_STICKY_SECONDS = int(os.environ.get("HEALTORTURE_REPLICA_STICKY_SECONDS", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -17,6 +17,8 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
+from common.db_routing import cache_seconds, reads_from
+
 VERSION_KEY = "resources:content-version"
 
 
@@ -73,14 +75,18 @@ def cache_rendered_page(view):
         seconds = settings.SEARCH_PAGE_CACHE_SECONDS
         if not seconds or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
-        key = search_key("page", content_version(), get_language(), request.get_full_path())
+        key = search_key(
+            "page", content_version(), reads_from(), get_language(), request.get_full_path()
+        )
         cached = caches["default"].get(key)
         if cached is not None:
             content, content_type = cached
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.cookies:
-            caches["default"].set(key, (response.content, response["Content-Type"]), seconds)
+            caches["default"].set(
+                key, (response.content, response["Content-Type"]), cache_seconds(seconds)
+            )
         return response
 
     return wrapper

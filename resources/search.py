@@ -41,6 +41,7 @@ from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
+from common.db_routing import cache_seconds, reads_from
 from thesaurus import index as thesaurus_index
 
 from . import query as understanding
@@ -50,6 +51,7 @@ from .filters import HAS_CHOICES, LANGUAGES, ResourceFilterSet, annotate_dates, 
 from .models import FALLBACK_TEXT_SEARCH_CONFIG, TEXT_SEARCH_CONFIGS, Resource
 
 PAGE_SIZE = 20
+SEARCH_CACHE_SECONDS = 600
 # Markers PostgreSQL puts around highlighted words; replaced by <mark> after escaping the text.
 MARK_START, MARK_END = "\x02", "\x03"
 # At or below this many results, offer "did you mean", and rank partial matches too.
@@ -233,7 +235,7 @@ class Search:
         plan = search_cache().get(key)
         if plan is None:
             plan = self._make_plan()
-            search_cache().set(key, plan)
+            search_cache().set(key, plan, cache_seconds(SEARCH_CACHE_SECONDS))
         return plan
 
     def _make_plan(self) -> Plan:
@@ -412,7 +414,7 @@ class Search:
         ids = search_cache().get(key)
         if ids is None:
             rows = list(page.object_list)
-            search_cache().set(key, [row.pk for row in rows])
+            search_cache().set(key, [row.pk for row in rows], cache_seconds(SEARCH_CACHE_SECONDS))
         else:  # the order is known: fetch just these rows (and their highlights)
             by_id = {row.pk: row for row in self.results().filter(pk__in=ids).order_by()}
             rows = [by_id[pk] for pk in ids if pk in by_id]
@@ -435,7 +437,8 @@ class Search:
         under the current content version."""
         data = self.filterset.data_clean
         filters = {name: data.get(name) for name in sorted(data) if name not in {"sort", "page"}}
-        return search_key(self.version, self.typed, filters, *parts)
+        # Where the rows were read: a replica's answer is not the primary's.
+        return search_key(self.version, reads_from(), self.typed, filters, *parts)
 
     @cached_property
     def version(self) -> int:
@@ -451,7 +454,7 @@ class Search:
         rows = search_cache().get(key)
         if rows is None:
             rows = self._count_facets(self.plan)
-            search_cache().set(key, rows)
+            search_cache().set(key, rows, cache_seconds(SEARCH_CACHE_SECONDS))
         return rows
 
     def _count_facets(self, plan: Plan) -> list[tuple]:
