@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "thesaurus",
     "resources",
     "organizations",
+    "search",
     "submissions",
 ]
 

@@ -205,16 +205,17 @@ def published_versions():
 def export_queryset(search: Search):
     """The search's results, in its order, with the names each row lists (published
     organisations only) and the ids of its published language versions."""
-    return (
-        search.ordered()
-        .select_related("series")
-        .only(*RESOURCE_COLUMNS)
-        .annotate(language_versions=published_versions())
-        .prefetch_related(
-            Prefetch("organizations", queryset=Organization.objects.published().only("name")),
-            "topics",
-            "audiences",
-            "regions",
+    return search.resources(
+        lambda queryset: (
+            queryset.select_related("series")
+            .only(*RESOURCE_COLUMNS)
+            .annotate(language_versions=published_versions())
+            .prefetch_related(
+                Prefetch("organizations", queryset=Organization.objects.published().only("name")),
+                "topics",
+                "audiences",
+                "regions",
+            )
         )
     )
 

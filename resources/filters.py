@@ -13,7 +13,6 @@ import re
 import django_filters
 from django import forms
 from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -142,7 +141,8 @@ class ResourceFilterSet(django_filters.FilterSet):
         return self.data_clean.get("sort") or ("relevance" if self.text else "newest")
 
     def conditions(self) -> dict[str, Q]:
-        """One condition per active filter (text search excluded: see ``resources.search``)."""
+        """One condition per active filter (text search excluded: see ``resources.search``), on
+        the columns of a search row (``search.models.SearchRow``)."""
         data = self.data_clean
         found: dict[str, Q] = {}
         if data.get("kind"):
@@ -175,7 +175,7 @@ class ResourceFilterSet(django_filters.FilterSet):
         if data.get("has"):
             has = Q()
             if "recording" in data["has"]:
-                has |= ~Q(recording_url="")
+                has |= Q(has_recording=True)
             if "file" in data["has"]:
                 has |= Q(has_file=True)
             found["has"] = has
@@ -205,10 +205,6 @@ def _array(subquery):
     from django.contrib.postgres.expressions import ArraySubquery
 
     return ArraySubquery(subquery)
-
-
-def annotate_dates(queryset):
-    return queryset.annotate(filed_year=ExtractYear("sort_date"))
 
 
 def flag(condition: Q) -> ExpressionWrapper:

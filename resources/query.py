@@ -36,7 +36,7 @@ LAST_WORD_RE = re.compile(r"(?:^|\s)([^\W_]{2,})$")
 # A concept with more narrower concepts than this expands to itself and the first ones only (a
 # query must stay a reasonable size for the index).
 MAX_MARKERS = 60
-MAX_LABELS = 40
+MAX_LABELS = 60
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Term:
     typed: str
     concept_ids: frozenset[int] = frozenset()
     wider_ids: frozenset[int] = frozenset()  # broader and related concepts searched too
-    labels: list[str] = field(default_factory=list)
+    labels: list[tuple[str, str, str]] = field(default_factory=list)  # (language, kind, text)
     markers: list[str] = field(default_factory=list)
     options: list[Term] = field(default_factory=list)
 
@@ -181,37 +181,47 @@ def _join_or(items: list) -> list[Term]:
 # --- readings -----------------------------------------------------------------------------------
 
 
-def _term_sql(term: Term, params: list, *, highlight: bool = False) -> str:
-    """SQL for the tsquery of ``term`` in the configuration ``cfg`` (a column of the statement).
-    With ``highlight``, what to mark in a snippet: of a concept, the words typed and its one-word
-    labels and acronyms (the words of a longer label are marked only where the label is)."""
+def _term_sql(term: Term, config: str, params: list, *, highlight: bool = False) -> str:
+    """SQL for the tsquery of ``term`` read in the text search configuration ``config``. A
+    concept's labels are read in the configuration of their own language (an English resource
+    is found by the English labels, a French one by the French labels); its acronyms in every
+    one. Its marker lexemes are not in it: see ``combine``. With ``highlight``, what to mark in a
+    snippet: the words typed, and the concept's one-word labels and acronyms.
+
+    A typed word is read as its lexemes, all required (``plainto_tsquery``: "post-traumatic"
+    needs no phrase), a label as a phrase. The GIN index answers plain lexemes by itself; a
+    phrase only for the rows that match nothing but the phrase, whose vectors it then reads: a
+    row that matches the typed word is never read again (bench/NOTES.md)."""
     if term.kind == "any":
-        return (
-            "("
-            + " || ".join(_term_sql(option, params, highlight=highlight) for option in term.options)
-            + ")"
-        )
+        options = [
+            _term_sql(option, config, params, highlight=highlight) for option in term.options
+        ]
+        return "(" + " || ".join(options) + ")"
     if term.kind == "word":
         # Left out when it is a stop word in the visitor's language.
-        params.extend([term.typed, term.typed])
+        params.extend([term.typed, config, term.typed])
         return (
-            "(CASE WHEN numnode(websearch_to_tsquery(%(visitor)s::regconfig, %s)) = 0 "
-            "THEN ''::tsquery ELSE websearch_to_tsquery(cfg::regconfig, %s) END)"
+            "(CASE WHEN numnode(plainto_tsquery(%(visitor)s::regconfig, %s)) = 0 "
+            "THEN ''::tsquery ELSE plainto_tsquery(%s::regconfig, %s) END)"
         )
     if term.kind in {"phrase", "not"}:
-        params.append(term.typed)
-        return "websearch_to_tsquery(cfg::regconfig, %s)"
-    labels = term.labels
-    if highlight:
-        labels = [label for label in labels if len(label.split()) == 1]
+        params.extend([config, term.typed])
+        return "websearch_to_tsquery(%s::regconfig, %s)"
+    texts = [term.typed]
+    for language, kind, text in term.labels:
+        if highlight and len(text.split()) > 1:
+            continue
+        if kind == "acronym" or config_of(language) == config:
+            texts.append(text)
     parts = []
-    for text in [term.typed, *labels]:
-        params.append(text)
-        parts.append("phraseto_tsquery(cfg::regconfig, %s)")
-    if not highlight:
-        params.append(" | ".join(f"'{marker}'" for marker in term.markers))
-        parts.append("%s::tsquery")
+    for text in dict.fromkeys(texts):
+        params.extend([config, text])
+        parts.append("phraseto_tsquery(%s::regconfig, %s)")
     return "(" + " || ".join(parts) + ")"
+
+
+def config_of(language: str) -> str:
+    return TEXT_SEARCH_CONFIGS.get(language[:2], FALLBACK_TEXT_SEARCH_CONFIG)
 
 
 def read(
@@ -219,20 +229,36 @@ def read(
 ) -> dict[str, tuple[list[str], list[str]]]:
     """Each term's tsquery (as text, '' when it has no lexeme) in every configuration (or in
     ``configs``: those of the languages resources are published in), to search and to
-    highlight."""
+    highlight, in one statement."""
     params: list = []
-    columns = [_term_sql(term, params) for term in parsed.terms]
-    marks = [_term_sql(term, params, highlight=True) for term in parsed.terms]
-    sql = (
-        f"SELECT cfg, ARRAY[{', '.join(f'({c})::text' for c in columns)}]::text[], "
-        f"ARRAY[{', '.join(f'({c})::text' for c in marks)}]::text[] "
-        "FROM unnest(%s::text[]) AS cfg"
-    )
+    rows = []
+    for config in configs or SEARCH_CONFIGS:
+        search = [_term_sql(term, config, params) for term in parsed.terms]
+        marks = [_term_sql(term, config, params, highlight=True) for term in parsed.terms]
+        params.append(config)
+        rows.append(
+            f"SELECT %s, ARRAY[{', '.join(f'({c})::text' for c in search)}]::text[], "
+            f"ARRAY[{', '.join(f'({c})::text' for c in marks)}]::text[]"
+        )
+    # The configuration comes first in each row: move its parameter to the front of its row.
+    sql = " UNION ALL ".join(rows)
     # %(visitor)s is not a psycopg placeholder here: put the constant in (it is one of ours).
     sql = sql.replace("%(visitor)s", f"'{visitor_config}'")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, configs or SEARCH_CONFIGS])
+        cursor.execute(sql, _config_first(params, rows))
         return {config: (list(search), list(mark)) for config, search, mark in cursor.fetchall()}
+
+
+def _config_first(params: list, rows: list[str]) -> list:
+    """``read`` appends each row's configuration after its other parameters; the SQL names it
+    first."""
+    ordered, start = [], 0
+    for row in rows:
+        count = row.count("%s") - 1
+        ordered.append(params[start + count])
+        ordered.extend(params[start : start + count])
+        start += count + 1
+    return ordered
 
 
 @dataclass
@@ -253,6 +279,10 @@ class Readings:
 
 
 def combine(parsed: ParsedQuery, readings: dict[str, tuple[list[str], list[str]]]) -> Readings:
+    """The search's tsqueries from each term's readings. A term matches a row when its reading
+    in the row's configuration does (each reading joined to that configuration's marker), or
+    when the row carries one of its concept markers (in any language): every term, in WHERE."""
+
     def marked(config: str, query: str) -> str:
         return f"({query}) & '{config_marker(config)}'"
 
@@ -262,31 +292,48 @@ def combine(parsed: ParsedQuery, readings: dict[str, tuple[list[str], list[str]]
     def any_of(parts: list[str]) -> str:
         return " | ".join(f"({part})" for part in parts if part)
 
+    def markers(term: Term) -> str:
+        found = [m for part in term.options or [term] for m in part.markers]
+        return " | ".join(f"'{marker}'" for marker in dict.fromkeys(found))
+
     positive = [i for i, term in enumerate(parsed.terms) if term.positive]
-    main, per_config, any_per_config, highlight, head = [], {}, {}, {}, []
-    term_readings: list[list[str]] = [[] for _ in parsed.terms]
+    term_readings: list[str] = []
+    for i, term in enumerate(parsed.terms):
+        text = any_of([marked(c, values[i]) for c, (values, _m) in readings.items() if values[i]])
+        if not term.positive:
+            # A row lacks the word as its own language reads it (a stop word there: no rule).
+            text = any_of([
+                marked(c, values[i]) if values[i] else f"'{config_marker(c)}'"
+                for c, (values, _m) in readings.items()
+            ])  # fmt: skip
+        term_readings.append(any_of([text, markers(term)]))
+    live = [term_readings[i] for i in positive if term_readings[i]]
+    main = all_of([term_readings[i] for i, term in enumerate(parsed.terms) if term_readings[i]])
+    if not live:
+        main = ""  # only stop words, or only words to leave out
+    per_config, any_per_config, highlight = {}, {}, {}
     for config, (values, marks) in readings.items():
-        everything = all_of(values)
-        if any(values[i] for i in positive) or (everything and not positive):
-            main.append(marked(config, everything))
-            per_config[config] = everything
+        with_markers = [
+            any_of([values[i], markers(parsed.terms[i])]) if parsed.terms[i].positive
+            else values[i]
+            for i in range(len(parsed.terms))
+        ]  # fmt: skip
+        per_config[config] = all_of(with_markers)
+        any_per_config[config] = any_of([with_markers[i] for i in positive])
         highlight[config] = any_of([marks[i] for i in positive])
-        any_per_config[config] = any_of([values[i] for i in positive])
-        for i in positive:
-            if values[i]:
-                term_readings[i].append(marked(config, values[i]))
-        if parsed.prefix is not None:
-            before = all_of(values[:-1])
-            head.append(marked(config, before) if before else f"'{config_marker(config)}'")
-    terms = [any_of(term_readings[i]) for i in positive]
+    head = None
+    if parsed.prefix is not None:
+        head = all_of(term_readings[:-1]) or " | ".join(
+            f"'{config_marker(config)}'" for config in readings
+        )
     return Readings(
-        main=any_of(main),
+        main=main,
         per_config=per_config,
         any_per_config=any_per_config,
         highlight=highlight,
-        terms=[t for t in terms if t],
-        any_term=any_of(terms),
-        head=any_of(head) if parsed.prefix is not None else None,
+        terms=[term_readings[i] for i in positive if term_readings[i]],
+        any_term=any_of(live),
+        head=head,
     )
 
 

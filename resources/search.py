@@ -37,17 +37,17 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Expression, F, FloatField, Q, TextField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from common.db_routing import cache_seconds, reads_from
+from search.models import SearchRow
 from thesaurus import index as thesaurus_index
 
 from . import query as understanding
 from . import vocabulary
 from .cache import content_version, search_cache, search_key
-from .filters import HAS_CHOICES, LANGUAGES, ResourceFilterSet, annotate_dates, flag
+from .filters import HAS_CHOICES, LANGUAGES, ResourceFilterSet, flag
 from .models import FALLBACK_TEXT_SEARCH_CONFIG, TEXT_SEARCH_CONFIGS, Resource
 
 PAGE_SIZE = 20
@@ -152,10 +152,7 @@ PARTIAL_SHARE = 0.4
 def term_frequencies(terms: list[str]) -> tuple[int, list[int]]:
     """How many published resources there are, and how many each tsquery matches, counting up
     to ``DF_CAP``."""
-    published = (
-        "SELECT 1 FROM resources_resource r WHERE r.status = 'published' "
-        "AND r.published_at IS NOT NULL"
-    )
+    published = "SELECT 1 FROM search_searchrow r WHERE true"  # every search row is public
     sql = (
         f"SELECT (SELECT count(*) FROM ({published} LIMIT %s) s), "
         f"ARRAY(SELECT (SELECT count(*) FROM ({published} AND r.search_vector @@ t.q::tsquery "
@@ -337,10 +334,9 @@ class Search:
         return queryset.filter(condition)
 
     def base(self, plan: Plan | None = None):
-        """Published resources matching the words and the date range, with one flag per facet
-        filter: facets count with every flag but their own."""
-        queryset = annotate_dates(Resource.objects.published().order_by())
-        queryset = self._text_filter(queryset, plan or self.plan)
+        """The search rows (published resources) matching the words and the date range, with one
+        flag per facet filter: facets count with every flag but their own."""
+        queryset = self._text_filter(SearchRow.objects.order_by(), plan or self.plan)
         for name in ("date_from", "date_to", "upcoming"):
             if name in self.conditions:
                 queryset = queryset.filter(self.conditions[name])
@@ -351,42 +347,69 @@ class Search:
     def facet_filters(self) -> list[str]:
         return [name for name in ResourceFilterSet.FACETS if name in self.conditions]
 
-    def matching(self):
+    def matching_rows(self):
+        """The search rows of the results (narrow: for counting and ordering)."""
         queryset = self.base()
         for name in self.facet_filters:
             queryset = queryset.filter(**{f"f_{name}": True})
         return queryset
 
+    def matching(self):
+        """The results, as published resources (for feeds, calendars and the digest)."""
+        return Resource.objects.published().filter(
+            pk__in=self.matching_rows().values("resource_id")
+        )
+
     def _rank(self):
         readings, plan = self.plan.readings, self.plan
         per_config = readings.any_per_config if plan.mode == "some" else readings.per_config
-        rank = SearchRank(F("search_vector"), own_language(per_config))
+        # The rank vector (title A; summary, topics and concepts B) is in the row: ranking tens
+        # of thousands of matches never reads their full vectors.
+        rank = SearchRank(F("rank_vector"), own_language(per_config))
         if plan.prefix is not None:
             prefix = SearchQuery(f"'{plan.prefix}':*", config="simple", search_type="raw")
-            rank = rank + SearchRank(F("search_vector_simple"), prefix) * Value(0.5)
+            rank = rank + SearchRank(F("rank_vector"), prefix) * Value(0.5)
         return rank
 
-    def ordered(self):
-        queryset = self.matching()
+    def ordered_rows(self):
+        """The search rows of the results in the page's order."""
+        queryset = self.matching_rows()
         if self.plan.readings is not None:
             queryset = queryset.annotate(rank=self._rank())
         order = {
-            "relevance": ["-rank", "-published_at", "-pk"],
-            "newest": ["-sort_date", "-pk"],
-            "oldest": ["sort_date", "pk"],
-            "title": [Lower("title"), "pk"],
+            "relevance": ["-rank", "-published_at", "-resource_id"],
+            "newest": ["-sort_date", "-resource_id"],
+            "oldest": ["sort_date", "resource_id"],
+            "title": ["sort_title", "resource_id"],
         }[self.sort]
         if self.sort == "relevance" and self.plan.primary:
+            # What the narrower reading found first: found through the index, not by reading
+            # each row's vector.
             queryset = queryset.annotate(primary=RawSQL(
-                "search_vector @@ %s::tsquery", [self.plan.primary], output_field=BooleanField()
+                "search_searchrow.resource_id IN (SELECT p.resource_id FROM search_searchrow p "
+                "WHERE p.search_vector @@ %s::tsquery)",
+                [self.plan.primary], output_field=BooleanField(),
             ))  # fmt: skip
             order = ["-primary", *order]
         if self.plan.mode == "some" and self.sort == "relevance":
             order = ["-matched", *order]
         return queryset.order_by(*order)
 
-    def results(self):
-        queryset = self.ordered().select_related("series").with_organizations()
+    def resources(self, prepare=lambda queryset: queryset) -> OrderedResources:
+        """Every result as a resource, in the page's order, read a slice or a chunk at a time
+        (the exports): the order from the search rows, the resources by id, each batch through
+        ``prepare`` (its select_related and prefetches)."""
+        return OrderedResources(self.ordered_rows().values_list("resource_id", flat=True), prepare)
+
+    def details(self, ids: list[int]) -> list[Resource]:
+        """The resources of ``ids``, in that order, with what a result shows (and, for a search
+        of words, the matched words marked)."""
+        queryset = (
+            Resource.objects.published()
+            .filter(pk__in=ids)
+            .select_related("series")
+            .with_organizations()
+        )
         readings = self.plan.readings
         if readings is not None:
             prefix = f"'{self.plan.prefix}':*" if self.plan.prefix else ""
@@ -403,26 +426,30 @@ class Search:
                     "description", query, max_words=30, min_words=12, max_fragments=2, **options
                 ),
             )
-        return queryset
+        by_id = {resource.pk: resource for resource in queryset}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
     @cached_property
     def page(self) -> Page:
-        paginator = Paginator(self.results(), self.page_size)
-        paginator.count = self.total  # known from the facet statement: no COUNT query
+        paginator = Paginator(range(self.total), self.page_size)
         page = paginator.get_page(self.params.get("page"))
         key = self.cache_key("page", self.language, self.sort, page.number)
-        ids = search_cache().get(key)
-        if ids is None:
-            rows = list(page.object_list)
-            search_cache().set(key, [row.pk for row in rows], cache_seconds(SEARCH_CACHE_SECONDS))
-        else:  # the order is known: fetch just these rows (and their highlights)
-            by_id = {row.pk: row for row in self.results().filter(pk__in=ids).order_by()}
-            rows = [by_id[pk] for pk in ids if pk in by_id]
+        found = search_cache().get(key)
+        if found is None:
+            start = (page.number - 1) * self.page_size
+            fields = ["resource_id", "matched"] if self.plan.mode == "some" else ["resource_id"]
+            found = [
+                (row[0], row[1] if len(row) > 1 else None)
+                for row in self.ordered_rows().values_list(*fields)[start : start + self.page_size]
+            ]
+            search_cache().set(key, found, cache_seconds(SEARCH_CACHE_SECONDS))
+        matched = dict(found)
+        rows = self.details([pk for pk, _score in found])
         for resource in rows:
             resource.snippet = snippet_for(resource) if self.plan.readings else None
             resource.partial = (
                 self.plan.mode == "some"
-                and getattr(resource, "matched", 0) < sum(self.plan.weights) - 1e-6
+                and (matched.get(resource.pk) or 0) < sum(self.plan.weights) - 1e-6
             )
         page.object_list = rows
         return page
@@ -459,8 +486,8 @@ class Search:
 
     def _count_facets(self, plan: Plan) -> list[tuple]:
         base = self.base(plan).values(
-            "id", "kind", "language", "access", "topic_ids", "organization_ids", "audience_ids",
-            "region_ids", "has_file", "recording_url", "filed_year",
+            "resource_id", "kind", "language", "access", "topic_ids", "organization_ids",
+            "audience_ids", "region_ids", "has_file", "has_recording", "year",
             *[f"f_{name}" for name in self.facet_filters],
         )  # fmt: skip
         base_sql, params = base.query.sql_with_params()
@@ -488,10 +515,10 @@ class Search:
             "GROUP BY language",
             f"SELECT 'access', access, NULL, {none}, count(*) FROM base {where('access')} "
             "GROUP BY access",
-            f"SELECT 'year', filed_year::text, NULL, {none}, count(*) FROM base {where('year')} "
-            "GROUP BY filed_year",
+            f"SELECT 'year', year::text, NULL, {none}, count(*) FROM base {where('year')} "
+            "GROUP BY year",
             f"SELECT 'has', 'recording', NULL, {none}, count(*) FROM base {where('has')} "
-            f"{'AND' if where('has') else 'WHERE'} recording_url <> ''",
+            f"{'AND' if where('has') else 'WHERE'} has_recording",
             f"SELECT 'has', 'file', NULL, {none}, count(*) FROM base {where('has')} "
             f"{'AND' if where('has') else 'WHERE'} has_file",
             by_array("topic", "resources_topic", "t.name"),
@@ -568,6 +595,32 @@ class Search:
         known = self.plan.known_words | thesaurus_index.current().words
         suggested = vocabulary.suggest(self.plan.text, known=known)
         return suggested if suggested and suggested.lower() != self.text.lower() else None
+
+
+class OrderedResources:
+    """Resources in the order of a query of their ids: ``[a:b]`` gives a list, ``iterator()``
+    reads the ids from a server-side cursor and the resources a batch at a time, so that memory
+    stays flat however many there are."""
+
+    def __init__(self, ids, prepare):
+        self.ids, self.prepare = ids, prepare
+
+    def fetch(self, ids: list[int]) -> list[Resource]:
+        by_id = {r.pk: r for r in self.prepare(Resource.objects.filter(pk__in=ids).order_by())}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def __getitem__(self, window: slice) -> list[Resource]:
+        return self.fetch(list(self.ids[window]))
+
+    def iterator(self, chunk_size: int):
+        batch = []
+        for pk in self.ids.iterator(chunk_size=chunk_size):
+            batch.append(pk)
+            if len(batch) == chunk_size:
+                yield from self.fetch(batch)
+                batch = []
+        if batch:
+            yield from self.fetch(batch)
 
 
 def snippet_for(resource) -> dict[str, str]:

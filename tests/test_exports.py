@@ -266,9 +266,9 @@ def test_the_json_page_costs_the_same_queries_for_more_content(client):
     few = [queries({}), queries({"q": "torture", "topic": "shared"})]
     add(9)
     assert [queries({}), queries({"q": "torture", "topic": "shared"})] == few
-    # The content version (the key of cached counts), the count (with the facets), the page and
-    # its four lists of names.
-    assert few[0] <= 7
+    # The content version (the key of cached counts), the count (with the facets), the page's ids
+    # (from the narrow search rows), its resources and their four lists of names.
+    assert few[0] <= 8
 
 
 def test_the_csv_costs_the_same_queries_for_more_content(client):

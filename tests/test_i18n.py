@@ -342,7 +342,7 @@ def test_an_unprefixed_feed_answers_in_the_visitors_language_and_says_it_varies(
 @pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize(
     "name,page,budget",
-    [("search", lambda c: ("resources:list",), 6),
+    [("search", lambda c: ("resources:list",), 7),
      ("resource", lambda c: ("resources:detail", c["resource"].slug), 12),
      ("organization", lambda c: ("organizations:detail", "cvt"), 8)],
     ids=["search", "resource", "organization"],

@@ -42,10 +42,10 @@ def test_admin_login_page_answers(client):
 # (one more) when it has changed since this process last read it.
 PAGES = [
     ("home", lambda c: reverse("home"), 5),
-    ("resources", lambda c: reverse("resources:list"), 6),
+    ("resources", lambda c: reverse("resources:list"), 7),
     ("resource", lambda c: c["published"][0].get_absolute_url(), 12),
     ("topics", lambda c: reverse("resources:topics"), 4),
-    ("topic", lambda c: reverse("resources:topic", args=["children"]), 7),
+    ("topic", lambda c: reverse("resources:topic", args=["children"]), 8),
     ("guides", lambda c: reverse("resources:guides"), 2),
     ("guide", lambda c: c["guide"].get_absolute_url(), 7),
     ("organizations", lambda c: reverse("organizations:list"), 6),

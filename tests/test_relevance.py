@@ -11,6 +11,7 @@ query. Class ``title`` (words copied from one title) is a baseline and is left o
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -89,7 +90,11 @@ def test_mean_reciprocal_rank(client, capsys):
     by_class: dict[str, list[float]] = defaultdict(list)
     misses = []
     for judgment in judgments():
-        rr = reciprocal_rank(ranked_slugs(client, judgment), judgment.expected)
+        slugs = ranked_slugs(client, judgment)
+        rr = reciprocal_rank(slugs, judgment.expected)
+        if os.environ.get("RELEVANCE_DUMP"):
+            with open(os.environ["RELEVANCE_DUMP"], "a") as dump:
+                dump.write(f"{rr:.2f}\t{judgment.lang}\t{judgment.q}\t{' '.join(slugs[:5])}\n")
         by_class[judgment.cls].append(rr)
         if judgment.lang != "en":
             by_class[f"in {judgment.lang}"].append(rr)

@@ -149,14 +149,15 @@ class Thesaurus:
                 start += 1
         return matches
 
-    def labels_of(self, concept_ids) -> list[str]:
-        """Every label of these concepts, each text once."""
+    def labels_of(self, concept_ids) -> list[tuple[str, str, str]]:
+        """Every label of these concepts as (language, kind, text), each text once per
+        language."""
         seen, found = set(), []
         for concept_id in sorted(concept_ids):
-            for _language, _kind, text in self.concepts[concept_id].labels:
-                if text.casefold() not in seen:
-                    seen.add(text.casefold())
-                    found.append(text)
+            for language, kind, text in self.concepts[concept_id].labels:
+                if (language, text.casefold()) not in seen:
+                    seen.add((language, text.casefold()))
+                    found.append((language, kind, text))
         return found
 
     def shown_labels(self, concept_ids, language: str, typed: str, limit: int = 6) -> list[str]:

@@ -1,0 +1,66 @@
+"""The rows the search reads: one per published resource, narrow.
+
+The resource table is wide (its texts, and a search vector of about a kilobyte): reading it for
+tens of thousands of matches is what made a common word slow. A ``SearchRow`` holds only what
+the search filters, counts and ranks on, with the full search vectors stored out of line (read
+by their GIN indexes, never by a scan) and a small rank vector (the title's and summary's
+lexemes, and the concept markers) kept in the row. See bench/NOTES.md.
+
+The rows are kept by the database itself: a trigger on ``resources_resource`` writes a resource's
+row when it is published or changed, and deletes it when it is no longer published (migration
+0001). So no code path, bulk update or raw SQL included, can leave them out of step, and nothing
+unpublished is ever in this table.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class SearchRow(models.Model):
+    """A published resource, as the search sees it."""
+
+    resource = models.OneToOneField(
+        "resources.Resource",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_row",
+        db_constraint=True,
+    )
+    kind = models.CharField(max_length=20)
+    language = models.CharField(max_length=3)
+    access = models.CharField(max_length=20)
+    published_at = models.DateTimeField()
+    sort_date = models.DateField()
+    year = models.SmallIntegerField()
+    sort_title = models.TextField()
+    starts_at = models.DateTimeField(null=True)
+    ends_at = models.DateTimeField(null=True)
+    has_file = models.BooleanField()
+    has_recording = models.BooleanField()
+    topic_ids = ArrayField(models.IntegerField())
+    organization_ids = ArrayField(models.IntegerField())
+    audience_ids = ArrayField(models.IntegerField())
+    region_ids = ArrayField(models.IntegerField())
+    search_vector = SearchVectorField()
+    search_vector_simple = SearchVectorField()
+    rank_vector = SearchVectorField()
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["search_vector"], name="searchrow_vector_gin"),
+            GinIndex(fields=["search_vector_simple"], name="searchrow_simple_gin"),
+            GinIndex(fields=["topic_ids"], name="searchrow_topic_ids_gin"),
+            GinIndex(fields=["organization_ids"], name="searchrow_organization_ids_gin"),
+            models.Index(
+                models.F("sort_date").desc(),
+                models.F("resource_id").desc(),
+                name="searchrow_sort_date",
+            ),
+            models.Index(fields=["-published_at"], name="searchrow_published_at"),
+            models.Index(fields=["starts_at"], name="searchrow_starts_at"),
+        ]
+
+    def __str__(self):
+        return f"search row of resource {self.resource_id}"
