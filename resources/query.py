@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -182,31 +183,38 @@ def _join_or(items: list) -> list[Term]:
 
 
 def _term_sql(term: Term, config: str, params: list, *, highlight: bool = False) -> str:
-    """SQL for the tsquery of ``term`` read in the text search configuration ``config``. A
-    concept's labels are read in the configuration of their own language (an English resource
-    is found by the English labels, a French one by the French labels); its acronyms in every
-    one. Its marker lexemes are not in it: see ``combine``. With ``highlight``, what to mark in a
-    snippet: the words typed, and the concept's one-word labels and acronyms.
+    """SQL for the alternatives of ``term`` read in the text search configuration ``config``, as
+    a JSON array of tsqueries (``_alternatives`` joins them once pruned). A concept's labels are
+    read in the configuration of their own language (an English resource is found by the
+    English labels, a French one by the French labels); its acronyms in every one. Its marker
+    lexemes are not in it: see ``combine``. With ``highlight``, what to mark in a snippet: the
+    words typed, and the concept's one-word labels and acronyms.
 
     A typed word is read as its lexemes, all required (``plainto_tsquery``: "post-traumatic"
     needs no phrase), a label as a phrase. The GIN index answers plain lexemes by itself; a
     phrase only for the rows that match nothing but the phrase, whose vectors it then reads: a
     row that matches the typed word is never read again (bench/NOTES.md)."""
+    parts = _alternative_sql(term, config, params, highlight)
+    return f"json_build_array({', '.join(f'({part})::text' for part in parts)})::text"
+
+
+def _alternative_sql(term: Term, config: str, params: list, highlight: bool) -> list[str]:
     if term.kind == "any":
-        options = [
-            _term_sql(option, config, params, highlight=highlight) for option in term.options
+        return [
+            part
+            for option in term.options
+            for part in _alternative_sql(option, config, params, highlight)
         ]
-        return "(" + " || ".join(options) + ")"
     if term.kind == "word":
         # Left out when it is a stop word in the visitor's language.
         params.extend([term.typed, config, term.typed])
-        return (
+        return [
             "(CASE WHEN numnode(plainto_tsquery(%(visitor)s::regconfig, %s)) = 0 "
             "THEN ''::tsquery ELSE plainto_tsquery(%s::regconfig, %s) END)"
-        )
+        ]
     if term.kind in {"phrase", "not"}:
         params.extend([config, term.typed])
-        return "websearch_to_tsquery(%s::regconfig, %s)"
+        return ["websearch_to_tsquery(%s::regconfig, %s)"]
     texts = [term.typed]
     for language, kind, text in term.labels:
         if highlight and len(text.split()) > 1:
@@ -217,7 +225,26 @@ def _term_sql(term: Term, config: str, params: list, *, highlight: bool = False)
     for text in dict.fromkeys(texts):
         params.extend([config, text])
         parts.append("phraseto_tsquery(%s::regconfig, %s)")
-    return "(" + " || ".join(parts) + ")"
+    return parts
+
+
+LEXEME_RE = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _alternatives(found: str) -> str:
+    """The alternatives of a term (a JSON array of tsqueries as text) OR-ed into one tsquery,
+    without those another one covers: a phrase that contains a word that is an alternative by
+    itself ("acts of torture" beside "torture") can only match rows that word matches. Fewer
+    lexemes for the index to look up."""
+    alternatives = [text for text in dict.fromkeys(json.loads(found)) if text]
+    words = {text: set(LEXEME_RE.findall(text)) for text in alternatives}
+    singles = {
+        next(iter(lexemes))
+        for text, lexemes in words.items()
+        if len(lexemes) == 1 and "!" not in text and ":" not in text
+    }
+    kept = [text for text in alternatives if len(words[text]) <= 1 or not (words[text] & singles)]
+    return " | ".join(f"({text})" for text in kept)
 
 
 def config_of(language: str) -> str:
@@ -246,7 +273,10 @@ def read(
     sql = sql.replace("%(visitor)s", f"'{visitor_config}'")
     with connection.cursor() as cursor:
         cursor.execute(sql, _config_first(params, rows))
-        return {config: (list(search), list(mark)) for config, search, mark in cursor.fetchall()}
+        return {
+            config: ([_alternatives(t) for t in search], [_alternatives(t) for t in mark])
+            for config, search, mark in cursor.fetchall()
+        }
 
 
 def _config_first(params: list, rows: list[str]) -> list:

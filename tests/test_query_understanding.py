@@ -256,3 +256,17 @@ def test_feeds_calendars_exports_and_the_digest_find_what_the_page_finds(client,
 
 def _quarter(moment) -> str:
     return f"{moment.year}-q{(moment.month - 1) // 3 + 1}"
+
+
+def test_a_label_that_a_word_of_the_same_term_covers_is_not_searched_again():
+    """ "acts of torture" can only match what "torture" matches: the index looks up less."""
+    import json
+
+    from resources.query import _alternatives
+
+    found = _alternatives(json.dumps([
+        "'tortur'", "'act' <-> 'tortur'", "'tortur' <-> 'victim'", "'cvt'",
+        "'post-traumat' <-> 'post' <-> 'traumat'", "", "'tortur'",
+    ]))  # fmt: skip
+
+    assert found == "('tortur') | ('cvt') | ('post-traumat' <-> 'post' <-> 'traumat')"
