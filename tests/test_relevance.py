@@ -7,6 +7,8 @@ MRR of each class of query; ``make test`` fails when the MRR of the whole set fa
 
 The queries stand for what practitioners type, not for themselves: improve the mechanism, never a
 query. Class ``title`` (words copied from one title) is a baseline and is left out of the figures.
+``RELEVANCE_DUMP=path`` appends each query's reciprocal rank and first results to ``path``, to
+compare two versions of the search query by query.
 """
 
 from __future__ import annotations
