@@ -9,7 +9,7 @@ from organizations import exports as organization_exports
 from resources import digest, exports
 
 from . import views
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, sitemap
 
 # Language-neutral addresses: for machines (crawlers, load balancers, feed readers, calendars,
 # spreadsheets) and for staff. Pages are in i18n_patterns below, under a language prefix.
@@ -24,7 +24,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemap,
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

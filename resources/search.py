@@ -51,6 +51,13 @@ from .filters import HAS_CHOICES, LANGUAGES, ResourceFilterSet, flag
 from .models import FALLBACK_TEXT_SEARCH_CONFIG, TEXT_SEARCH_CONFIGS, Resource
 
 PAGE_SIZE = 20
+# The orders a visitor can choose (the last column makes each one total).
+ORDERS = {
+    "relevance": ["-rank", "-published_at", "-resource_id"],
+    "newest": ["-sort_date", "-resource_id"],
+    "oldest": ["sort_date", "resource_id"],
+    "title": ["sort_title", "resource_id"],
+}
 SEARCH_CACHE_SECONDS = 600
 # Markers PostgreSQL puts around highlighted words; replaced by <mark> after escaping the text.
 MARK_START, MARK_END = "\x02", "\x03"
@@ -336,7 +343,8 @@ class Search:
     def base(self, plan: Plan | None = None):
         """The search rows (published resources) matching the words and the date range, with one
         flag per facet filter: facets count with every flag but their own."""
-        queryset = self._text_filter(SearchRow.objects.order_by(), plan or self.plan)
+        plan = plan or self.plan
+        queryset = self._text_filter(SearchRow.objects.order_by(), plan)
         for name in ("date_from", "date_to", "upcoming"):
             if name in self.conditions:
                 queryset = queryset.filter(self.conditions[name])
@@ -360,8 +368,9 @@ class Search:
             pk__in=self.matching_rows().values("resource_id")
         )
 
-    def _rank(self):
-        readings, plan = self.plan.readings, self.plan
+    def _rank(self, plan: Plan | None = None):
+        plan = plan or self.plan
+        readings = plan.readings
         per_config = readings.any_per_config if plan.mode == "some" else readings.per_config
         # The rank vector (title A; summary, topics and concepts B) is in the row: ranking tens
         # of thousands of matches never reads their full vectors.
@@ -376,12 +385,7 @@ class Search:
         queryset = self.matching_rows()
         if self.plan.readings is not None:
             queryset = queryset.annotate(rank=self._rank())
-        order = {
-            "relevance": ["-rank", "-published_at", "-resource_id"],
-            "newest": ["-sort_date", "-resource_id"],
-            "oldest": ["sort_date", "resource_id"],
-            "title": ["sort_title", "resource_id"],
-        }[self.sort]
+        order = ORDERS[self.sort]
         if self.sort == "relevance" and self.plan.primary:
             # What the narrower reading found first: found through the index, not by reading
             # each row's vector.
@@ -434,7 +438,9 @@ class Search:
         paginator = Paginator(range(self.total), self.page_size)
         page = paginator.get_page(self.params.get("page"))
         key = self.cache_key("page", self.language, self.sort, page.number)
-        found = search_cache().get(key)
+        found = self._counted_page(page.number)
+        if found is None:
+            found = search_cache().get(key)
         if found is None:
             start = (page.number - 1) * self.page_size
             fields = ["resource_id", "matched"] if self.plan.mode == "some" else ["resource_id"]
@@ -453,6 +459,21 @@ class Search:
             )
         page.object_list = rows
         return page
+
+    def _requested_page(self) -> int:
+        """The page number asked for, when it is a plain number (anything else is settled by
+        the paginator, once the total is known)."""
+        value = str(self.params.get("page") or "1")
+        return int(value) if value.isdigit() and 0 < int(value) < 10**6 else 0
+
+    def _counted_page(self, number: int) -> list | None:
+        """The page's ids, when the statement that counted the results also ordered them (the
+        page asked for, in "all" mode: one scan of the matches for the count, the facets and
+        the page)."""
+        for facet, value, label, _concept, _n in self._facet_rows:
+            if facet == "page" and label == f"{self.sort}:{number}":
+                return [(int(pk), None) for pk in value.split(",") if pk]
+        return None
 
     @property
     def first_partial(self):
@@ -485,10 +506,20 @@ class Search:
         return rows
 
     def _count_facets(self, plan: Plan) -> list[tuple]:
-        base = self.base(plan).values(
+        # The page asked for is ordered in the same statement (not when earlier matches rank
+        # first: "some" mode, or a narrower reading first; those sets are small).
+        number = self._requested_page()
+        ordered = plan.mode == "all" and not plan.primary and number
+        order = ORDERS[self.sort] if ordered else []
+        columns = {field.lstrip("-") for field in order} - {"rank", "resource_id"}
+        base = self.base(plan)
+        if "-rank" in order:
+            base = base.annotate(rank=self._rank(plan))
+            columns.add("rank")
+        base = base.values(
             "resource_id", "kind", "language", "access", "topic_ids", "organization_ids",
             "audience_ids", "region_ids", "has_file", "has_recording", "year",
-            *[f"f_{name}" for name in self.facet_filters],
+            *[f"f_{name}" for name in self.facet_filters], *sorted(columns),
         )  # fmt: skip
         base_sql, params = base.query.sql_with_params()
 
@@ -539,6 +570,16 @@ class Search:
                     f"FROM {model._meta.db_table} t WHERE t.slug = ANY(%s){published}"
                 )
                 extra.append(chosen[name])
+        if ordered:
+            by = ", ".join(
+                f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in order
+            )
+            start = (number - 1) * self.page_size
+            parts.append(
+                f"SELECT 'page', array_to_string(ARRAY(SELECT resource_id FROM base {where()} "
+                f"ORDER BY {by} LIMIT {self.page_size} OFFSET {start}), ','), "
+                f"'{self.sort}:{number}', {none}, NULL"
+            )
         sql = f"WITH base AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(parts)
         with connection.cursor() as cursor:
             cursor.execute(sql, (*params, *extra))
@@ -562,6 +603,8 @@ class Search:
         seen: set[tuple[str, str]] = set()
         thesaurus = thesaurus_index.current()
         for name, value, label, concept_id, count in self._facet_rows:
+            if name == "page":
+                continue
             chosen = [str(v) for v in data.get(name) or []] if name != "total" else []
             if value is None or (name, value) in seen or not (count or value in chosen):
                 continue
