@@ -176,6 +176,11 @@ def term_frequencies(terms: list[str]) -> tuple[int, list[int]]:
 # budget however large the vocabulary grows (tests/test_budget.py). Chosen ones are always shown.
 FACET_VISIBLE = 8
 FACET_LIMIT = 24
+# Facets count every match up to this many; above it they count a systematic sample of about
+# this many (every k-th resource id), scaled up, and the page says "about" (bench/NOTES.md:
+# aggregating tens of thousands of rows costs more than a page's whole budget). The total is
+# always exact.
+FACET_SAMPLE = 5000
 
 
 @dataclass
@@ -207,6 +212,7 @@ class FacetChoice:
     label: str
     count: int
     selected: bool = False
+    approximate: bool = False  # counted from a sample: the page says "about"
 
 
 class Search:
@@ -527,11 +533,14 @@ class Search:
             flags = [f"f_{n}" for n in self.facet_filters if n != excluding]
             return f"WHERE {' AND '.join(flags)}" if flags else ""
 
+        # A facet's count, from the sample when there is one: scaled by the sampling step.
+        scaled = "(count(*) * (SELECT step FROM sampling))::bigint"
+
         def by_array(name: str, table: str, label: str, concept: str = "t.concept_id") -> str:
             published = " WHERE t.status = 'published'" if name == "organization" else ""
             return (
                 f"SELECT '{name}', t.slug, {label}, {concept}, c.n FROM (SELECT unnest({name}_ids) "
-                f"AS id, count(*) AS n FROM base {where(name)} GROUP BY 1) c "
+                f"AS id, {scaled} AS n FROM counted {where(name)} GROUP BY 1) c "
                 f"JOIN {table} t ON t.id = c.id{published}"
             )
 
@@ -541,16 +550,18 @@ class Search:
         none = "NULL::bigint"  # no concept
         parts = [
             f"SELECT 'total', NULL, NULL, {none}, count(*) FROM base {where()}",
-            f"SELECT 'kind', kind, NULL, {none}, count(*) FROM base {where('kind')} GROUP BY kind",
-            f"SELECT 'language', language, NULL, {none}, count(*) FROM base {where('language')} "
-            "GROUP BY language",
-            f"SELECT 'access', access, NULL, {none}, count(*) FROM base {where('access')} "
+            f"SELECT 'sampling', NULL, NULL, {none}, step FROM sampling",
+            f"SELECT 'kind', kind, NULL, {none}, {scaled} FROM counted {where('kind')} "
+            "GROUP BY kind",
+            f"SELECT 'language', language, NULL, {none}, {scaled} FROM counted "
+            f"{where('language')} GROUP BY language",
+            f"SELECT 'access', access, NULL, {none}, {scaled} FROM counted {where('access')} "
             "GROUP BY access",
-            f"SELECT 'year', year::text, NULL, {none}, count(*) FROM base {where('year')} "
+            f"SELECT 'year', year::text, NULL, {none}, {scaled} FROM counted {where('year')} "
             "GROUP BY year",
-            f"SELECT 'has', 'recording', NULL, {none}, count(*) FROM base {where('has')} "
+            f"SELECT 'has', 'recording', NULL, {none}, {scaled} FROM counted {where('has')} "
             f"{'AND' if where('has') else 'WHERE'} has_recording",
-            f"SELECT 'has', 'file', NULL, {none}, count(*) FROM base {where('has')} "
+            f"SELECT 'has', 'file', NULL, {none}, {scaled} FROM counted {where('has')} "
             f"{'AND' if where('has') else 'WHERE'} has_file",
             by_array("topic", "resources_topic", "t.name"),
             by_array("audience", "resources_audience", "t.name"),
@@ -580,7 +591,16 @@ class Search:
                 f"ORDER BY {by} LIMIT {self.page_size} OFFSET {start}), ','), "
                 f"'{self.sort}:{number}', {none}, NULL"
             )
-        sql = f"WITH base AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(parts)
+        # Every match up to FACET_SAMPLE; above, every step-th resource id (a systematic sample:
+        # ids do not follow what a search matches).
+        sql = (
+            f"WITH base AS MATERIALIZED ({base_sql}), "
+            f"sampling AS (SELECT greatest(1, ceil(count(*)::float / {FACET_SAMPLE}))::bigint "
+            "AS step FROM base), "
+            "counted AS MATERIALIZED (SELECT base.* FROM base, sampling "
+            "WHERE sampling.step = 1 OR base.resource_id %% sampling.step = 0) "
+            + " UNION ALL ".join(parts)
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, (*params, *extra))
             return cursor.fetchall()
@@ -588,6 +608,11 @@ class Search:
     @cached_property
     def total(self) -> int:
         return next(n for facet, *_rest, n in self._facet_rows if facet == "total")
+
+    @cached_property
+    def facets_sampled(self) -> bool:
+        """Whether the facets were counted from a sample (the page then says "about")."""
+        return any(facet == "sampling" and n > 1 for facet, *_rest, n in self._facet_rows)
 
     @cached_property
     def facets(self) -> list[Facet]:
@@ -602,9 +627,12 @@ class Search:
         facets = {name: Facet(name, str(fields[name].label)) for name in ResourceFilterSet.FACETS}
         seen: set[tuple[str, str]] = set()
         thesaurus = thesaurus_index.current()
+        sampled = self.facets_sampled
         for name, value, label, concept_id, count in self._facet_rows:
-            if name == "page":
+            if name in {"page", "sampling"}:
                 continue
+            if sampled and count:
+                count = about(count)
             chosen = [str(v) for v in data.get(name) or []] if name != "total" else []
             if value is None or (name, value) in seen or not (count or value in chosen):
                 continue
@@ -612,7 +640,9 @@ class Search:
             if concept_id is not None:
                 label = thesaurus.name(concept_id, self.language, default=label)
             label = label or str(labels.get(name, {}).get(value, value))
-            facets[name].choices.append(FacetChoice(value, label, count, value in chosen))
+            facets[name].choices.append(
+                FacetChoice(value, label, count, value in chosen, approximate=sampled)
+            )
         for name in ("kind", "language", "access", "year", "has"):
             for value in data.get(name) or []:
                 if (name, str(value)) not in seen:
@@ -638,6 +668,14 @@ class Search:
         known = self.plan.known_words | thesaurus_index.current().words
         suggested = vocabulary.suggest(self.plan.text, known=known)
         return suggested if suggested and suggested.lower() != self.text.lower() else None
+
+
+def about(count: int) -> int:
+    """An estimated count rounded to two significant digits (4,823 → 4,800), at least 1."""
+    if count < 100:
+        return max(1, count)
+    scale = 10 ** (len(str(count)) - 2)
+    return round(count / scale) * scale
 
 
 class OrderedResources:

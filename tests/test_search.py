@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -247,6 +248,26 @@ def test_counts_of_one_facet_follow_the_other_filters(client, library):
     }
     assert facet(response, "organization")["cvt"] == (4, False)
     assert facet(response, "organization")["irct"] == (2, True)
+
+
+def test_above_the_sample_size_facets_say_about_and_the_total_stays_exact(
+    client, library, monkeypatch
+):
+    """Facets over very many matches are counted from a sample and the page says so; the total
+    and the results are never estimated."""
+    exact = client.get(URL)
+    monkeypatch.setattr("resources.search.FACET_SAMPLE", 2)
+    caches["search"].clear()
+
+    response = client.get(URL)
+
+    search = response.context["search"]
+    assert search.facets_sampled
+    assert search.total == exact.context["search"].total
+    assert titles(response) == titles(exact)
+    assert "(about " in response.text
+    assert "(about " not in exact.text
+    assert not exact.context["search"].facets_sampled
 
 
 @pytest.mark.parametrize(
