@@ -32,7 +32,9 @@ from .models import Resource, Topic, not_over
 from .search import Search
 
 PAST_PAGE_SIZE = 20
-UPCOMING_LIMIT = 200  # far more than are ever announced at once
+# The soonest sessions on the page; when more are announced, a link to all of them on the search
+# page (upcoming, soonest first), so that the page stays within its weight budget.
+UPCOMING_LIMIT = 20
 CALENDAR_PAST_DAYS = 90
 CALENDAR_LIMIT = 500
 # When a session gives no end time, calendars show it as this long (and say so).
@@ -60,8 +62,10 @@ def events(request):
         sessions().exclude(not_over(now)).with_organizations().order_by("-starts_at", "-pk")
     ).defer("description")
     page = Paginator(past, PAST_PAGE_SIZE).get_page(request.GET.get("page"))
+    soonest = list(upcoming[: UPCOMING_LIMIT + 1]) if page.number == 1 else []
     context = {
-        "upcoming": list(upcoming[:UPCOMING_LIMIT]) if page.number == 1 else [],
+        "upcoming": soonest[:UPCOMING_LIMIT],
+        "more_upcoming": len(soonest) > UPCOMING_LIMIT,
         "page_obj": page,
         "past": list(page.object_list),
     }

@@ -686,8 +686,11 @@ class OrderedResources:
     def __init__(self, ids, prepare):
         self.ids, self.prepare = ids, prepare
 
-    def fetch(self, ids: list[int]) -> list[Resource]:
-        by_id = {r.pk: r for r in self.prepare(Resource.objects.filter(pk__in=ids).order_by())}
+    def fetch(self, ids: list[int]) -> list:
+        """The resources of ``ids`` in that order: instances, or rows when ``prepare`` asks for
+        ``values()``."""
+        rows = self.prepare(Resource.objects.filter(pk__in=ids).order_by())
+        by_id = {row["id"] if isinstance(row, dict) else row.pk: row for row in rows}
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def __getitem__(self, window: slice) -> list[Resource]:

@@ -130,6 +130,20 @@ def test_past_sessions_are_paginated(client):
     assert 'rel="next" href="?page=2"' in first.text
 
 
+def test_the_soonest_upcoming_sessions_are_listed_with_a_link_to_all_of_them(client):
+    start = timezone.now() + dt.timedelta(days=1)
+    for i in range(22):
+        session(f"Soon {i:02}", start + dt.timedelta(days=i))
+
+    page = client.get(reverse("resources:events"))
+    every = client.get(reverse("resources:list"), {"upcoming": "true", "sort": "oldest"})
+
+    assert [r.title for r in page.context["upcoming"]] == [f"Soon {i:02}" for i in range(20)]
+    assert "Every upcoming session, soonest first" in page.text
+    assert every.context["search"].total == 22
+    assert [r.title for r in every.context["page_obj"]][:2] == ["Soon 00", "Soon 01"]
+
+
 def test_the_events_page_runs_a_constant_number_of_queries(
     client, sessions, django_assert_max_num_queries
 ):
