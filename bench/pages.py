@@ -67,6 +67,12 @@ def pages(found: dict) -> dict[str, str]:
     return urls
 
 
+def resolve(url: str) -> str:
+    """Where an address leads (the latest digest redirects to its quarter's page)."""
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return response.url
+
+
 def fetch(url: str) -> tuple[float, bytes, dict]:
     with urllib.request.urlopen(url, timeout=120) as response:
         if response.status != 200 or response.url != url:
@@ -103,14 +109,13 @@ def measure(base: str, found: dict, repeat: int) -> dict:
     for name, location in sitemap_files(base).items():
         urls[name] = location if location.startswith("/") else "/" + location.split("/", 3)[3]
     for name, path in urls.items():
-        url = base + path
-        fetch(url)  # this worker's connection
+        url = resolve(base + path)  # and this worker's connection warm
         times, body = [], b""
         for _ in range(max(1, repeat if not name.startswith("sitemap ") else repeat // 4)):
             timing, body, headers = fetch(url)
             times.append(timing)
         row = {
-            "path": path,
+            "path": url.removeprefix(base),
             "p50_ms": round(statistics.median(times), 1),
             "p95_ms": round(sorted(times)[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1),
             "bytes": len(body),

@@ -268,7 +268,7 @@ def digest_search(params) -> Search | None:
     params = params.copy()
     params.pop("sort", None)
     params.pop("page", None)
-    return Search(params)
+    return Search(params, facets=False)
 
 
 @require_safe

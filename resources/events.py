@@ -20,7 +20,7 @@ import datetime as dt
 import zoneinfo
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -36,7 +36,9 @@ PAST_PAGE_SIZE = 20
 # page (upcoming, soonest first), so that the page stays within its weight budget.
 UPCOMING_LIMIT = 20
 CALENDAR_PAST_DAYS = 90
-CALENDAR_LIMIT = 500
+# A subscribed calendar holds the soonest upcoming sessions and, up to this many in all, the
+# most recent past ones: enough for any calendar, small enough to fetch on a slow line.
+CALENDAR_LIMIT = 100
 # When a session gives no end time, calendars show it as this long (and say so).
 DEFAULT_DURATION = dt.timedelta(hours=1)
 PRODID = "-//HealTorture//Live sessions//EN"
@@ -165,13 +167,14 @@ def resource_calendar(request, slug):
 
 
 def subscribable(queryset, request, *, name: str, filename: str) -> HttpResponse:
-    since = timezone.now() - dt.timedelta(days=CALENDAR_PAST_DAYS)
-    resources = (
-        queryset.filter(Q(starts_at__gte=since) | Q(ends_at__gte=since))
-        .defer("description")
-        .prefetch_related("topics")
-        .order_by("starts_at", "pk")[:CALENDAR_LIMIT]
-    )
+    now = timezone.now()
+    since = now - dt.timedelta(days=CALENDAR_PAST_DAYS)
+    sessions = queryset.defer("description")
+    upcoming = list(sessions.filter(not_over(now)).order_by("starts_at", "pk")[:CALENDAR_LIMIT])
+    recent = sessions.exclude(not_over(now)).filter(Q(starts_at__gte=since) | Q(ends_at__gte=since))
+    past = list(recent.order_by("-starts_at", "-pk")[: CALENDAR_LIMIT - len(upcoming)])
+    resources = [*reversed(past), *upcoming]
+    prefetch_related_objects(resources, "topics")
     calendar = build_calendar(resources, request, name=name)
     return calendar_response(calendar, filename, attachment=False)
 
@@ -184,7 +187,7 @@ def searched_sessions(request, **fixed):
         params.pop(name, None)
     for name, value in fixed.items():
         params.setlist(name, [value])
-    search = Search(params)
+    search = Search(params, facets=False)
     return search, search.matching().filter(starts_at__isnull=False)
 
 

@@ -261,7 +261,7 @@ def resource_record(page_url: Callable[[str], str]) -> Callable[[dict], dict]:
 
 
 def _search(request) -> tuple[Search, dict]:
-    search = Search(request.GET)
+    search = Search(request.GET, facets=False)
     return search, search.filterset.ignored
 
 

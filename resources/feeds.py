@@ -108,6 +108,11 @@ def newest_first(queryset):
     return queryset.order_by("-published_at", "-pk")
 
 
+def newest_results(search) -> object:
+    """A search's newest results, as resources: the ids from the search rows, then the rows."""
+    return newest_first(Resource.objects.published().filter(pk__in=search.newest(FEED_SIZE)))
+
+
 class ResourceFeed(Feed):
     """RSS 2.0 of published resources; subclasses say which (``get_object``)."""
 
@@ -194,7 +199,7 @@ class SearchFeed(ResourceFeed):
     """The newest published resources matching any search URL's parameters."""
 
     def get_object(self, request):
-        search = Search(feed_params(request), page_size=FEED_SIZE)
+        search = Search(feed_params(request), page_size=FEED_SIZE, facets=False)
         query = feed_params(request).urlencode()
         if search.text:
             title = _("HealTorture: resources matching “%(text)s”") % {"text": search.text}
@@ -207,7 +212,7 @@ class SearchFeed(ResourceFeed):
             title=title,
             description=_("New resources for people who serve survivors of torture."),
             page_url=with_query(reverse("resources:list"), query),
-            resources=newest_first(search.matching()),
+            resources=newest_results(search),
         )
 
 
@@ -220,14 +225,14 @@ class TopicFeed(ResourceFeed):
 
     def get_object(self, request, slug):
         topic = get_object_or_404(Topic, slug=slug)
-        search = Search(feed_params(request, topic=topic.slug), page_size=FEED_SIZE)
+        search = Search(feed_params(request, topic=topic.slug), page_size=FEED_SIZE, facets=False)
         return Source(
             request=request,
             title=f"{SITE}: {topic.label}",
             description=topic.description
             or _("New resources on %(topic)s.") % {"topic": topic.label},
             page_url=with_query(topic.get_absolute_url(), request.GET.urlencode()),
-            resources=newest_first(search.matching()),
+            resources=newest_results(search),
         )
 
 
@@ -241,13 +246,13 @@ class OrganizationFeed(ResourceFeed):
     def get_object(self, request, slug):
         organization = get_object_or_404(Organization.objects.published(), slug=slug)
         params = feed_params(request, organization=organization.slug)
-        search = Search(params, page_size=FEED_SIZE)
+        search = Search(params, page_size=FEED_SIZE, facets=False)
         return Source(
             request=request,
             title=_("HealTorture: resources from %(name)s") % {"name": organization.name},
             description=_("New resources from %(name)s.") % {"name": organization},
             page_url=organization.get_absolute_url(),
-            resources=newest_first(search.matching()),
+            resources=newest_results(search),
         )
 
 

@@ -218,8 +218,10 @@ class FacetChoice:
 class Search:
     """One search: its parameters, what it understood, results, total, facets and suggestion."""
 
-    def __init__(self, params, *, page_size: int = PAGE_SIZE):
+    def __init__(self, params, *, page_size: int = PAGE_SIZE, facets: bool = True):
         self.filterset = ResourceFilterSet(params, queryset=Resource.objects.published())
+        # Feeds, calendars and exports need the results and their number, not the facets.
+        self.with_facets = facets
         self.params = params
         self.page_size = page_size
         self.typed = self.filterset.text
@@ -241,7 +243,7 @@ class Search:
     def plan(self) -> Plan:
         if not self.typed:
             return Plan("")  # nothing to decide: counted only if the page shows counts
-        key = self.cache_key("plan", self.language)
+        key = self.cache_key("plan", self.language, self.with_facets)
         plan = search_cache().get(key)
         if plan is None:
             plan = self._make_plan()
@@ -373,6 +375,12 @@ class Search:
         return Resource.objects.published().filter(
             pk__in=self.matching_rows().values("resource_id")
         )
+
+    def newest(self, count: int):
+        """The ids of the ``count`` results published last (a feed's items), as a subquery:
+        read along the search rows' publication index, not by ordering every result."""
+        rows = self.matching_rows().order_by("-published_at", "-resource_id")
+        return rows.values("resource_id")[:count]
 
     def _rank(self, plan: Plan | None = None):
         plan = plan or self.plan
@@ -549,7 +557,7 @@ class Search:
         org_label = "coalesce(nullif(t.acronym, '') || ' – ' || t.name, t.name)"
         none = "NULL::bigint"  # no concept
         parts = [
-            f"SELECT 'total', NULL, NULL, {none}, count(*) FROM base {where()}",
+            f"SELECT 'total', NULL, NULL, {none}, total FROM stats",
             f"SELECT 'sampling', NULL, NULL, {none}, step FROM sampling",
             f"SELECT 'kind', kind, NULL, {none}, {scaled} FROM counted {where('kind')} "
             "GROUP BY kind",
@@ -568,8 +576,10 @@ class Search:
             by_array("organization", "organizations_organization", org_label, "NULL::bigint"),
             by_array("region", "resources_region", "t.name"),
         ]
+        if not self.with_facets:
+            parts = parts[:1]
         # Chosen values are listed even when no result has them any more, so they can be unticked.
-        chosen = self.filterset.data_clean
+        chosen = self.filterset.data_clean if self.with_facets else {}
         extra: list = []
         for name, model in ResourceFilterSet.SLUG_MODELS.items():
             if chosen.get(name):
@@ -591,15 +601,34 @@ class Search:
                 f"ORDER BY {by} LIMIT {self.page_size} OFFSET {start}), ','), "
                 f"'{self.sort}:{number}', {none}, NULL"
             )
+        # The matches are kept (materialised) when they are ranked: ranking reads every one.
+        # Otherwise each part reads them where it needs them (bench/NOTES.md): the count in one
+        # pass, the sample with its filter in the scan, the page along the date index.
+        ranked = plan.readings is not None and self.sort == "relevance"
+        kept = "MATERIALIZED" if ranked else "NOT MATERIALIZED"
+        flags = where().removeprefix("WHERE ") or "true"
         # Every match up to FACET_SAMPLE; above, every step-th resource id (a systematic sample:
-        # ids do not follow what a search matches).
+        # ids do not follow what a search matches). Without words, every row matches: the sample
+        # is read by id (a few thousand index lookups), not by a scan of the whole table.
+        if plan.readings is None:
+            sample = (
+                "SELECT base.* FROM base WHERE (SELECT step FROM sampling) = 1 UNION ALL "
+                "SELECT base.* FROM base WHERE (SELECT step FROM sampling) > 1 AND "
+                "base.resource_id IN (SELECT generate_series(s.step, (SELECT max(resource_id) "
+                "FROM search_searchrow), s.step) FROM sampling s)"
+            )
+        else:
+            sample = (
+                "SELECT base.* FROM base WHERE (SELECT step FROM sampling) = 1 "
+                "OR base.resource_id %% (SELECT step FROM sampling) = 0"
+            )
         sql = (
-            f"WITH base AS MATERIALIZED ({base_sql}), "
-            f"sampling AS (SELECT greatest(1, ceil(count(*)::float / {FACET_SAMPLE}))::bigint "
-            "AS step FROM base), "
-            "counted AS MATERIALIZED (SELECT base.* FROM base, sampling "
-            "WHERE sampling.step = 1 OR base.resource_id %% sampling.step = 0) "
-            + " UNION ALL ".join(parts)
+            f"WITH base AS {kept} ({base_sql}), "
+            f"stats AS MATERIALIZED (SELECT count(*) AS matches, count(*) FILTER (WHERE {flags}) "
+            "AS total FROM base), "
+            f"sampling AS (SELECT greatest(1, ceil(matches::float / {FACET_SAMPLE}))::bigint "
+            "AS step FROM stats), "
+            f"counted AS MATERIALIZED ({sample}) " + " UNION ALL ".join(parts)
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, (*params, *extra))

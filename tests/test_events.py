@@ -323,7 +323,9 @@ def test_a_topic_calendar_holds_only_that_topics_sessions(client, sessions):
 # A topic's calendar is named in the visitor's language: the thesaurus version, and the
 # thesaurus when it has changed.
 @pytest.mark.parametrize(
-    "name,args,budget", [("events-ics", [], 3), ("topic-events-ics", ["children"], 5)]
+    # Upcoming sessions and recent past ones are read apart (the soonest are never crowded out).
+    "name,args,budget",
+    [("events-ics", [], 4), ("topic-events-ics", ["children"], 6)],
 )
 def test_calendars_run_a_constant_number_of_queries(
     client, sessions, django_assert_max_num_queries, name, args, budget
@@ -337,6 +339,18 @@ def test_calendars_run_a_constant_number_of_queries(
                 topics=["Children", f"Topic {i}"])  # fmt: skip
     with django_assert_max_num_queries(budget):
         assert len(ics(client.get(url)).walk("VEVENT")) == before + 10
+
+
+def test_a_full_calendar_keeps_the_soonest_upcoming_sessions(client, monkeypatch):
+    monkeypatch.setattr("resources.events.CALENDAR_LIMIT", 3)
+    now = timezone.now()
+    session("Last week", now - dt.timedelta(days=7))
+    for i in range(4):
+        session(f"Soon {i}", now + dt.timedelta(days=i + 1))
+
+    events = ics(client.get(reverse("resources:events-ics"))).walk("VEVENT")
+
+    assert [str(event["SUMMARY"]) for event in events] == ["Soon 0", "Soon 1", "Soon 2"]
 
 
 def test_the_resource_page_offers_add_to_calendar_for_upcoming_sessions_only(client, sessions):
