@@ -36,12 +36,12 @@ class OrganizationQuerySet(models.QuerySet):
 
     def with_resource_count(self):
         """Each organisation's number of published resources: its own and those of the
-        organisations part of it (each resource row lists them all in ``organization_ids``)."""
+        organisations part of it (each resource row lists them all in ``organization_ids``), as
+        counted beside the search rows."""
         return self.annotate(
             resource_count=RawSQL(
-                "SELECT count(*) FROM resources_resource r WHERE r.status = 'published' "
-                "AND r.published_at IS NOT NULL "
-                "AND r.organization_ids @> ARRAY[organizations_organization.id::integer]",
+                "coalesce((SELECT c.n FROM search_facetcount c WHERE c.facet = 'organization' "
+                "AND c.value = organizations_organization.id::text), 0)",
                 [],
                 output_field=models.IntegerField(),
             )

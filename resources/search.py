@@ -520,6 +520,8 @@ class Search:
         return rows
 
     def _count_facets(self, plan: Plan) -> list[tuple]:
+        if plan.readings is None and not self.conditions:
+            return self._kept_counts()
         # The page asked for is ordered in the same statement (not when earlier matches rank
         # first: "some" mode, or a narrower reading first; those sets are small).
         number = self._requested_page()
@@ -637,6 +639,51 @@ class Search:
     @cached_property
     def total(self) -> int:
         return next(n for facet, *_rest, n in self._facet_rows if facet == "total")
+
+    def _kept_counts(self) -> list[tuple]:
+        """Every published resource, unfiltered: the total and the facets are the counts kept
+        beside the search rows (``search.FacetCount``, exact), the page is read along an index."""
+        org_label = "coalesce(nullif(t.acronym, '') || ' – ' || t.name, t.name)"
+        none = "NULL::bigint"
+
+        def by_id(name: str, table: str, label: str, concept: str, where: str = "") -> str:
+            return (
+                f"SELECT '{name}', t.slug, {label}, {concept}, c.n FROM search_facetcount c "
+                f"JOIN {table} t ON c.value = t.id::text WHERE c.facet = '{name}' AND c.n > 0"
+                f"{where}"
+            )
+
+        number = self._requested_page()
+        parts = [
+            f"SELECT 'total', NULL, NULL, {none}, coalesce((SELECT n FROM search_facetcount "
+            "WHERE facet = 'total' AND value = ''), 0)",
+            f"SELECT facet, value, NULL, {none}, n FROM search_facetcount "
+            "WHERE facet IN ('kind', 'language', 'access', 'year', 'has') AND n > 0",
+            by_id("topic", "resources_topic", "t.name", "t.concept_id"),
+            by_id("audience", "resources_audience", "t.name", "t.concept_id"),
+            by_id(
+                "organization",
+                "organizations_organization",
+                org_label,
+                none,
+                " AND t.status = 'published'",
+            ),
+            by_id("region", "resources_region", "t.name", "t.concept_id"),
+        ]
+        if number:
+            by = ", ".join(
+                f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}"
+                for name in ORDERS[self.sort]
+            )
+            start = (number - 1) * self.page_size
+            parts.append(
+                "SELECT 'page', array_to_string(ARRAY(SELECT resource_id FROM search_searchrow "
+                f"ORDER BY {by} LIMIT {self.page_size} OFFSET {start}), ','), "
+                f"'{self.sort}:{number}', {none}, NULL"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts))
+            return cursor.fetchall()
 
     @cached_property
     def facets_sampled(self) -> bool:

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from organizations.models import Organization
+from search.models import FacetCount
 
 from .cache import cache_rendered_page
 from .filters import SORTS
@@ -210,11 +211,10 @@ class TopicListView(ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
-        published = Q(resource_items__content_object__status=Resource.Status.PUBLISHED) & Q(
-            resource_items__content_object__published_at__isnull=False
-        )
+        # The counts kept beside the search rows (exact, one row each): counting the tagged
+        # published resources of every topic took 400 ms at 100,000 resources.
         return (
-            Topic.objects.annotate(count=Count("resource_items", filter=published))
+            Topic.objects.annotate(count=FacetCount.of("topic", OuterRef("pk")))
             .filter(count__gt=0)
             .order_by("name")
         )

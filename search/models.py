@@ -59,8 +59,36 @@ class SearchRow(models.Model):
                 name="searchrow_sort_date",
             ),
             models.Index(fields=["-published_at"], name="searchrow_published_at"),
+            models.Index(fields=["sort_title", "resource"], name="searchrow_sort_title"),
             models.Index(fields=["starts_at"], name="searchrow_starts_at"),
         ]
 
     def __str__(self):
         return f"search row of resource {self.resource_id}"
+
+
+class FacetCount(models.Model):
+    """How many published resources have a facet's value (``facet`` "topic", ``value`` a topic's
+    id; "total" counts them all), kept by statement triggers on the search rows (migration
+    0002): exact, and read in one small query."""
+
+    facet = models.CharField(max_length=20)
+    value = models.TextField()
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "value"], name="search_facetcount_facet_value")
+        ]
+
+    def __str__(self):
+        return f"{self.facet} {self.value}: {self.n}"
+
+    @classmethod
+    def of(cls, facet: str, pk) -> models.Subquery:
+        """The count of the object ``pk`` (an OuterRef) under ``facet``, 0 when it has none."""
+        from django.db.models import Subquery, TextField
+        from django.db.models.functions import Cast, Coalesce
+
+        found = cls.objects.filter(facet=facet, value=Cast(pk, TextField())).values("n")[:1]
+        return Coalesce(Subquery(found), 0)

@@ -1,0 +1,85 @@
+"""The counts kept beside the search rows: always what a recount of the published resources
+gives, whatever changed them (one row, a bulk update, a deletion), and what the directories and
+the unfiltered search page show."""
+
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+
+from resources.models import Resource
+from search.models import FacetCount, SearchRow
+
+from .factories import make_organization, make_resource
+
+pytestmark = pytest.mark.django_db
+
+
+def recount() -> dict:
+    """Each facet value's number of published resources, counted from the search rows."""
+    found = Counter()
+    for row in SearchRow.objects.all():
+        found["total", ""] += 1
+        for facet in ("kind", "language", "access"):
+            found[facet, getattr(row, facet)] += 1
+        found["year", str(row.year)] += 1
+        if row.has_recording:
+            found["has", "recording"] += 1
+        if row.has_file:
+            found["has", "file"] += 1
+        for facet in ("topic", "organization", "audience", "region"):
+            for pk in getattr(row, f"{facet}_ids"):
+                found[facet, str(pk)] += 1
+    return dict(found)
+
+
+def kept() -> dict:
+    return {(c.facet, c.value): c.n for c in FacetCount.objects.exclude(n=0)}
+
+
+def test_the_kept_counts_follow_every_kind_of_change():
+    irct = make_organization(name="IRCT", slug="irct")
+    first = make_resource(topics=["Children"], organizations=[irct], kind="webinar")
+    make_resource(topics=["Children", "Interpreting"], kind="video")
+    pending = make_resource(topics=["Children"], status=Resource.Status.PENDING)
+    assert kept() == recount()
+    assert kept()["total", ""] == 2
+
+    first.kind = Resource.Kind.GUIDE  # an edit
+    first.save()
+    assert kept() == recount()
+
+    # A bulk update (an admin action) and a publication.
+    Resource.objects.filter(pk=pending.pk).update(
+        status=Resource.Status.PUBLISHED, published_at=first.published_at
+    )
+    Resource.objects.update(language="fr")
+    assert kept() == recount()
+    assert kept()["total", ""] == 3
+
+    # Archiving and deleting take resources out of every count.
+    Resource.objects.filter(pk=first.pk).update(status=Resource.Status.ARCHIVED)
+    Resource.objects.exclude(pk=first.pk).first().delete()
+    assert kept() == recount()
+    assert kept()["total", ""] == 1
+
+
+def test_the_directories_and_the_unfiltered_search_show_the_kept_counts(client):
+    irct = make_organization(name="IRCT", slug="irct")
+    make_resource(topics=["Children"], organizations=[irct])
+    make_resource(topics=["Children"])
+    make_resource(topics=["Children"], status=Resource.Status.DRAFT)
+
+    topics = client.get(reverse("resources:topics")).context["topics"]
+    organizations = client.get(reverse("organizations:list")).context["organizations"]
+    search = client.get(reverse("resources:list")).context["search"]
+    filtered = client.get(reverse("resources:list"), {"date_from": "1900-01-01"})
+
+    assert [(t.slug, t.count) for t in topics] == [("children", 2)]
+    assert [(o.slug, o.resource_count) for o in organizations] == [("irct", 1)]
+    assert search.total == 2
+    # The kept counts and a count of the matching rows agree, facet by facet.
+    as_kept = {f.name: [(c.value, c.count) for c in f.choices] for f in search.facets}
+    counted = filtered.context["search"]
+    assert as_kept == {f.name: [(c.value, c.count) for c in f.choices] for f in counted.facets}
+    assert not search.facets_sampled
