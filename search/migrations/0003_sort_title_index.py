@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resources', '0011_concepts'),
-        ('search', '0002_facetcount'),
+        ("resources", "0011_concepts"),
+        ("search", "0002_facetcount"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='searchrow',
-            index=models.Index(fields=['sort_title', 'resource'], name='searchrow_sort_title'),
+            model_name="searchrow",
+            index=models.Index(fields=["sort_title", "resource"], name="searchrow_sort_title"),
         ),
     ]
