@@ -525,7 +525,8 @@ class Search:
         # The page asked for is ordered in the same statement (not when earlier matches rank
         # first: "some" mode, or a narrower reading first; those sets are small).
         number = self._requested_page()
-        ordered = plan.mode == "all" and not plan.primary and number
+        # (Feeds, calendars and exports read their own order: they only count here.)
+        ordered = plan.mode == "all" and not plan.primary and number and self.with_facets
         order = ORDERS[self.sort] if ordered else []
         columns = {field.lstrip("-") for field in order} - {"rank", "resource_id"}
         base = self.base(plan)
@@ -606,7 +607,9 @@ class Search:
         # The matches are kept (materialised) when they are ranked: ranking reads every one.
         # Otherwise each part reads them where it needs them (bench/NOTES.md): the count in one
         # pass, the sample with its filter in the scan, the page along the date index.
-        ranked = plan.readings is not None and self.sort == "relevance"
+        # (So are partial matches: each row's score is read from its full vector, once.)
+        ranked = plan.readings is not None and self.sort == "relevance" and bool(ordered)
+        ranked = ranked or plan.mode == "some"
         kept = "MATERIALIZED" if ranked else "NOT MATERIALIZED"
         flags = where().removeprefix("WHERE ") or "true"
         # Every match up to FACET_SAMPLE; above, every step-th resource id (a systematic sample:

@@ -46,6 +46,7 @@ class SearchRow(models.Model):
     search_vector = SearchVectorField()
     search_vector_simple = SearchVectorField()
     rank_vector = SearchVectorField()
+    updated_at = models.DateTimeField(null=True)  # the resource's last change (sitemaps)
 
     class Meta:
         indexes = [
@@ -60,6 +61,7 @@ class SearchRow(models.Model):
             ),
             models.Index(fields=["-published_at"], name="searchrow_published_at"),
             models.Index(fields=["sort_title", "resource"], name="searchrow_sort_title"),
+            models.Index(fields=["-updated_at"], name="searchrow_updated_at"),
             models.Index(fields=["starts_at"], name="searchrow_starts_at"),
         ]
 
