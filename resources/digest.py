@@ -39,8 +39,10 @@ from .filters import ResourceFilterSet
 from .models import Resource
 from .search import Search
 
-PER_KIND = 25
-MAX_SESSIONS = 100
+# Enough to read in one sitting, and within the page's weight budget with 100,000 resources
+# behind it: each type links to the rest, and the sessions to the events page.
+PER_KIND = 10
+MAX_SESSIONS = 30
 FIRST_YEAR = 2000
 PERIOD_RE = re.compile(r"^(\d{4})-q([1-4])$", re.IGNORECASE)
 
@@ -191,8 +193,10 @@ class Digest:
             self._published()
             .filter(starts_at__gte=self.quarter.start, starts_at__lt=self.quarter.next.end)
             .defer("description")
-            .order_by("starts_at", "pk")[:MAX_SESSIONS]
+            .order_by("starts_at", "pk")[: MAX_SESSIONS + 1]
         )
+        self.more_sessions = len(sessions) > MAX_SESSIONS
+        sessions = sessions[:MAX_SESSIONS]
         for session in sessions:
             try:
                 zone = zoneinfo.ZoneInfo(session.timezone or "UTC")

@@ -132,6 +132,19 @@ def test_the_digest_page_costs_the_same_queries_for_more_content(client, quarter
     assert queries() == few
 
 
+def test_a_long_digest_lists_the_first_sessions_and_links_to_the_rest(client, monkeypatch):
+    monkeypatch.setattr("resources.digest.MAX_SESSIONS", 2)
+    for i in range(3):
+        make_resource(title=f"Session {i}", kind=Resource.Kind.WEBINAR, published_at=at(2026, 5, 1),
+                      starts_at=at(2026, 6, 1 + i), timezone="UTC")  # fmt: skip
+
+    page = client.get(digest_url("2026-q2"))
+
+    assert [s.title for s in page.context["sessions"]] == ["Session 0", "Session 1"]
+    assert "Every upcoming session is on the events page." in page.text
+    assert f'href="{reverse("resources:events")}"' in page.text
+
+
 def test_everything_in_the_digest_is_escaped(client):
     make_resource(title="<script>alert(1)</script>", summary="<b>bold</b> & more",
                   published_at=at(2026, 5, 1))  # fmt: skip
