@@ -31,7 +31,7 @@ from django.views.decorators.http import require_safe
 
 from organizations.models import Organization
 from resources.models import Guide, Resource, Topic
-from search.models import FacetCount, SearchRow
+from search.models import FacetTotal, SearchRow
 
 
 class LanguageVersions(Sequence):
@@ -114,7 +114,7 @@ class PublishedResources(Sequence):
     search rows (an index-only scan, however deep the page), then those resources' slugs."""
 
     def __len__(self) -> int:
-        total = FacetCount.objects.filter(facet="total", value="").values_list("n", flat=True)
+        total = FacetTotal.objects.filter(facet="total", value="").values_list("n", flat=True)
         return next(iter(total), 0)
 
     def __getitem__(self, index):
@@ -160,7 +160,7 @@ class TopicSitemap(LanguagesSitemap):
     def items(self):
         # Topics with a published resource, from the counts kept beside the search rows (the
         # index needs only how many there are; a section file, their last changes too).
-        counted = FacetCount.objects.filter(facet="topic", n__gt=0).values(
+        counted = FacetTotal.objects.filter(facet="topic", n__gt=0).values(
             topic=Cast("value", IntegerField())
         )
         return Topic.objects.filter(pk__in=counted).only("slug").order_by("pk")

@@ -40,7 +40,7 @@ class OrganizationQuerySet(models.QuerySet):
         counted beside the search rows."""
         return self.annotate(
             resource_count=RawSQL(
-                "coalesce((SELECT c.n FROM search_facetcount c WHERE c.facet = 'organization' "
+                "coalesce((SELECT c.n FROM search_facettotal c WHERE c.facet = 'organization' "
                 "AND c.value = organizations_organization.id::text), 0)",
                 [],
                 output_field=models.IntegerField(),

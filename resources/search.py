@@ -645,22 +645,22 @@ class Search:
 
     def _kept_counts(self) -> list[tuple]:
         """Every published resource, unfiltered: the total and the facets are the counts kept
-        beside the search rows (``search.FacetCount``, exact), the page is read along an index."""
+        beside the search rows (``search.FacetTotal``, exact), the page is read along an index."""
         org_label = "coalesce(nullif(t.acronym, '') || ' – ' || t.name, t.name)"
         none = "NULL::bigint"
 
         def by_id(name: str, table: str, label: str, concept: str, where: str = "") -> str:
             return (
-                f"SELECT '{name}', t.slug, {label}, {concept}, c.n FROM search_facetcount c "
+                f"SELECT '{name}', t.slug, {label}, {concept}, c.n FROM search_facettotal c "
                 f"JOIN {table} t ON c.value = t.id::text WHERE c.facet = '{name}' AND c.n > 0"
                 f"{where}"
             )
 
         number = self._requested_page()
         parts = [
-            f"SELECT 'total', NULL, NULL, {none}, coalesce((SELECT n FROM search_facetcount "
+            f"SELECT 'total', NULL, NULL, {none}, coalesce((SELECT n FROM search_facettotal "
             "WHERE facet = 'total' AND value = ''), 0)",
-            f"SELECT facet, value, NULL, {none}, n FROM search_facetcount "
+            f"SELECT facet, value, NULL, {none}, n FROM search_facettotal "
             "WHERE facet IN ('kind', 'language', 'access', 'year', 'has') AND n > 0",
             by_id("topic", "resources_topic", "t.name", "t.concept_id"),
             by_id("audience", "resources_audience", "t.name", "t.concept_id"),

@@ -26,9 +26,12 @@ _memory: dict = {"version": object(), "index": {}, "words": {}}
 
 
 def refresh() -> None:
-    """Recompute the vocabulary from the published resources now, and note the languages they
-    are in (a search reads the words in those languages' configurations only)."""
+    """Recompute the vocabulary from the published resources now, note the languages they are
+    in (a search reads the words in those languages' configurations only), and fold the changes
+    to the counts kept beside the search rows."""
     with connection.cursor() as cursor:
+        # The changes to the kept counts that the change appended, folded in (see search/).
+        cursor.execute("SELECT search_fold_counts()")
         # CONCURRENTLY: searches keep reading the old vocabulary while the new one is computed
         # (the view's unique index on word allows it), once it has been filled at all (a restored
         # database may hold it empty).

@@ -7,8 +7,9 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
+from resources import vocabulary
 from resources.models import Resource
-from search.models import FacetCount, SearchRow
+from search.models import FacetDelta, FacetTotal, SearchRow
 
 from .factories import make_organization, make_resource
 
@@ -34,7 +35,25 @@ def recount() -> dict:
 
 
 def kept() -> dict:
-    return {(c.facet, c.value): c.n for c in FacetCount.objects.exclude(n=0)}
+    return {(c.facet, c.value): c.n for c in FacetTotal.objects.exclude(n=0)}
+
+
+def test_a_large_transaction_appends_its_changes_and_a_refresh_folds_them():
+    """Many resources written in one transaction: each count is exact before the changes are
+    folded in, and after; folding empties the pending changes."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        for n in range(30):
+            make_resource(title=f"In one go {n}", topics=["Children"])
+    assert kept() == recount()
+    assert FacetDelta.objects.exists()
+
+    vocabulary.refresh()
+
+    assert not FacetDelta.objects.exists()
+    assert kept() == recount()
+    assert kept()["total", ""] == 30
 
 
 def test_the_kept_counts_follow_every_kind_of_change():
