@@ -20,7 +20,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
-from django.db.models import IntegerField, Max, QuerySet
+from django.db.models import IntegerField, Max, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
 from django.urls import NoReverseMatch, reverse
@@ -29,6 +29,7 @@ from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from common.request_memo import remembered
 from organizations.models import Organization
 from resources.models import Guide, Resource, Topic
 from search.models import FacetTotal, SearchRow
@@ -177,11 +178,15 @@ class TopicSitemap(LanguagesSitemap):
 
 
 def latest_published_change(*, tagged: bool = False):
-    """The newest change among published resources (with a topic, when ``tagged``)."""
-    rows = SearchRow.objects.all()
-    if tagged:
-        rows = rows.exclude(topic_ids=[])
-    return rows.aggregate(latest=Max("updated_at"))["latest"]
+    """The newest change among published resources (with a topic, when ``tagged``): one pass
+    over the search rows a request, however many sections ask."""
+
+    def both():
+        return SearchRow.objects.aggregate(
+            every=Max("updated_at"), tagged=Max("updated_at", filter=~Q(topic_ids=[]))
+        )
+
+    return remembered("sitemap-latest-change", both)["tagged" if tagged else "every"]
 
 
 class GuideSitemap(LanguagesSitemap):
