@@ -149,6 +149,11 @@ class Plan:
     def total(self) -> int:
         return next(n for facet, *_rest, n in self.rows if facet == "total")
 
+    @property
+    def matches(self) -> int:
+        """How many resources the words match, before the filters."""
+        return next((n for facet, *_rest, n in self.rows if facet == "matches"), self.total)
+
 
 # Term weights count a term's resources up to this many (enough to tell rare from common).
 DF_CAP = 1000
@@ -255,11 +260,13 @@ class Search:
         plan = self._try(self.typed, thesaurus)
         if self.exact:
             return plan
-        if plan.total == 0 and '"' in self.typed:
+        # What the words find, whatever the filters: when the words find plenty and the filters
+        # leave few, the words need no help (the page offers to remove a filter instead).
+        if plan.matches == 0 and '"' in self.typed:
             # No resource has the phrase: look for its words (and say so).
             plan = self._try(self.typed.replace('"', " "), thesaurus)
             plan.unquoted = True
-        if plan.total == 0:
+        if plan.matches == 0:
             known = plan.known_words | thesaurus.words
             corrected = vocabulary.suggest(plan.text, known=known, confident=True)
             if corrected:
@@ -268,14 +275,14 @@ class Search:
                     better.corrected_from = self.typed
                     better.unquoted = plan.unquoted
                     plan = better
-        if plan.total <= FEW_RESULTS and plan.named_concepts:
+        if plan.matches <= FEW_RESULTS and plan.named_concepts:
             wider = self._try(plan.text, thesaurus, wider=True)
             if wider.total > plan.total:
                 wider.corrected_from, wider.unquoted = plan.corrected_from, plan.unquoted
                 # What the narrower reading found comes first.
                 wider.primary = plan.readings.main if plan.total else None
                 plan = wider
-        if plan.total <= FEW_RESULTS and plan.n_terms >= 2:
+        if plan.matches <= FEW_RESULTS and plan.n_terms >= 2:
             some = self._partial(plan)
             if some.total > plan.total:
                 plan = some
@@ -484,6 +491,8 @@ class Search:
         """The page's ids, when the statement that counted the results also ordered them (the
         page asked for, in "all" mode: one scan of the matches for the count, the facets and
         the page)."""
+        if self.plan.primary or self.plan.mode != "all":
+            return None  # decided after counting: the order is not the one counted with
         for facet, value, label, _concept, _n in self._facet_rows:
             if facet == "page" and label == f"{self.sort}:{number}":
                 return [(int(pk), None) for pk in value.split(",") if pk]
@@ -561,6 +570,7 @@ class Search:
         none = "NULL::bigint"  # no concept
         parts = [
             f"SELECT 'total', NULL, NULL, {none}, total FROM stats",
+            f"SELECT 'matches', NULL, NULL, {none}, matches FROM stats",
             f"SELECT 'sampling', NULL, NULL, {none}, step FROM sampling",
             f"SELECT 'kind', kind, NULL, {none}, {scaled} FROM counted {where('kind')} "
             "GROUP BY kind",
@@ -580,7 +590,7 @@ class Search:
             by_array("region", "resources_region", "t.name"),
         ]
         if not self.with_facets:
-            parts = parts[:1]
+            parts = parts[:2]
         # Chosen values are listed even when no result has them any more, so they can be unticked.
         chosen = self.filterset.data_clean if self.with_facets else {}
         extra: list = []
@@ -708,7 +718,7 @@ class Search:
         thesaurus = thesaurus_index.current()
         sampled = self.facets_sampled
         for name, value, label, concept_id, count in self._facet_rows:
-            if name in {"page", "sampling"}:
+            if name in {"page", "sampling", "matches"}:
                 continue
             if sampled and count:
                 count = about(count)

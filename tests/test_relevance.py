@@ -3,7 +3,7 @@
 Each query of ``judgments.toml`` is asked on its own interface (``/fr/`` for a French query) over
 the demo content, through the search page; its reciprocal rank is 1/rank of the first expected
 resource among the first page of results (0 when none is there). ``make relevance`` prints the
-MRR of each class of query; ``make test`` fails when the MRR of the whole set falls below 0.8.
+MRR of each class of query; ``make test`` fails when the MRR of the whole set falls below 0.9.
 
 The queries stand for what practitioners type, not for themselves: improve the mechanism, never a
 query. Class ``title`` (words copied from one title) is a baseline and is left out of the figures.
@@ -28,7 +28,9 @@ from django.utils import translation
 pytestmark = pytest.mark.django_db
 
 JUDGMENTS = Path(__file__).parent / "relevance" / "judgments.toml"
-MIN_MRR = 0.8
+# The floor sits just under what the search reaches (0.910), so that a change that costs
+# relevance fails the suite instead of passing unnoticed (one did: 0.910 -> 0.863).
+MIN_MRR = 0.9
 CLASSES = {"plain", "synonym", "acronym", "misspelling", "place", "population", "partial",
            "organisation", "language", "title"}  # fmt: skip
 INTERFACE_LANGUAGES = {"en", "fr", "es", "ar"}

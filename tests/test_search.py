@@ -206,6 +206,10 @@ def test_empty_results_explain_themselves_and_offer_ways_out(client, library):
     response = client.get(URL, {"q": "istanbul", "kind": "podcast"})
 
     assert response.context["search"].total == 0
+    # The words found resources (the filter left none): they are not corrected nor widened.
+    plan = response.context["search"].plan
+    assert plan.matches > 0
+    assert (plan.corrected_from, plan.widened, plan.mode) == (None, [], "all")
     assert "No resources match" in response.text
     assert "Remove a filter" in response.text
     assert reverse("resources:topics") in response.text
