@@ -539,6 +539,14 @@ class Search:
         order = ORDERS[self.sort] if ordered else []
         columns = {field.lstrip("-") for field in order} - {"rank", "resource_id"}
         base = self.base(plan)
+        # Without words, dates or a second filter, the one chosen filter's own choices are
+        # counted over every published resource: the kept counts have them. The rest is counted
+        # over the resources it leaves (a topic's page reads the topic's rows, not the table's).
+        only = None
+        dated = {"date_from", "date_to", "upcoming"} & set(self.conditions)
+        if plan.readings is None and len(self.facet_filters) == 1 and not dated:
+            only = self.facet_filters[0]
+            base = base.filter(**{f"f_{only}": True})
         if "-rank" in order:
             base = base.annotate(rank=self._rank(plan))
             columns.add("rank")
@@ -589,6 +597,9 @@ class Search:
             by_array("organization", "organizations_organization", org_label, "NULL::bigint"),
             by_array("region", "resources_region", "t.name"),
         ]
+        if only is not None:
+            parts = [part for part in parts if not part.startswith(f"SELECT '{only}'")]
+            parts += kept_parts([only])
         if not self.with_facets:
             parts = parts[:2]
         # Chosen values are listed even when no result has them any more, so they can be unticked.
@@ -625,7 +636,7 @@ class Search:
         # Every match up to FACET_SAMPLE; above, every step-th resource id (a systematic sample:
         # ids do not follow what a search matches). Without words, every row matches: the sample
         # is read by id (a few thousand index lookups), not by a scan of the whole table.
-        if plan.readings is None:
+        if plan.readings is None and only is None:
             sample = (
                 "SELECT base.* FROM base WHERE (SELECT step FROM sampling) = 1 UNION ALL "
                 "SELECT base.* FROM base WHERE (SELECT step FROM sampling) > 1 AND "
@@ -656,33 +667,13 @@ class Search:
     def _kept_counts(self) -> list[tuple]:
         """Every published resource, unfiltered: the total and the facets are the counts kept
         beside the search rows (``search.FacetTotal``, exact), the page is read along an index."""
-        org_label = "coalesce(nullif(t.acronym, '') || ' – ' || t.name, t.name)"
         none = "NULL::bigint"
-
-        def by_id(name: str, table: str, label: str, concept: str, where: str = "") -> str:
-            return (
-                f"SELECT '{name}', t.slug, {label}, {concept}, c.n FROM search_facettotal c "
-                f"JOIN {table} t ON c.value = t.id::text WHERE c.facet = '{name}' AND c.n > 0"
-                f"{where}"
-            )
-
-        number = self._requested_page()
         parts = [
             f"SELECT 'total', NULL, NULL, {none}, coalesce((SELECT n FROM search_facettotal "
             "WHERE facet = 'total' AND value = ''), 0)",
-            f"SELECT facet, value, NULL, {none}, n FROM search_facettotal "
-            "WHERE facet IN ('kind', 'language', 'access', 'year', 'has') AND n > 0",
-            by_id("topic", "resources_topic", "t.name", "t.concept_id"),
-            by_id("audience", "resources_audience", "t.name", "t.concept_id"),
-            by_id(
-                "organization",
-                "organizations_organization",
-                org_label,
-                none,
-                " AND t.status = 'published'",
-            ),
-            by_id("region", "resources_region", "t.name", "t.concept_id"),
+            *kept_parts(ResourceFilterSet.FACETS),
         ]
+        number = self._requested_page()
         if number:
             by = ", ".join(
                 f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}"
@@ -757,6 +748,38 @@ class Search:
         known = self.plan.known_words | thesaurus_index.current().words
         suggested = vocabulary.suggest(self.plan.text, known=known)
         return suggested if suggested and suggested.lower() != self.text.lower() else None
+
+
+ORG_LABEL = "coalesce(nullif(t.acronym, '') || ' – ' || t.name, t.name)"
+KEPT_ARRAYS = {
+    "topic": ("resources_topic", "t.name", "t.concept_id", ""),
+    "audience": ("resources_audience", "t.name", "t.concept_id", ""),
+    "organization": ("organizations_organization", ORG_LABEL, "NULL::bigint",
+                     " AND t.status = 'published'"),
+    "region": ("resources_region", "t.name", "t.concept_id", ""),
+}  # fmt: skip
+
+
+def kept_parts(names) -> list[str]:
+    """SQL rows (facet, value, label, concept, count) of the facets ``names`` from the counts
+    kept beside the search rows: every published resource's, exact."""
+    scalar = [name for name in names if name not in KEPT_ARRAYS]
+    parts = []
+    if scalar:
+        listed = ", ".join(f"'{name}'" for name in scalar)
+        parts.append(
+            "SELECT facet, value, NULL, NULL::bigint, n FROM search_facettotal "
+            f"WHERE facet IN ({listed}) AND n > 0"
+        )
+    for name in names:
+        if name in KEPT_ARRAYS:
+            table, label, concept, where = KEPT_ARRAYS[name]
+            parts.append(
+                f"SELECT '{name}', t.slug, {label}, {concept}, c.n FROM search_facettotal c "
+                f"JOIN {table} t ON c.value = t.id::text WHERE c.facet = '{name}' AND c.n > 0"
+                f"{where}"
+            )
+    return parts
 
 
 def about(count: int) -> int:
