@@ -268,7 +268,7 @@ def resource_record(page_url: Callable[[str], str]) -> Callable[[dict], dict]:
             "ends_at": iso(row["ends_at"]),
             "timezone": row["timezone"] or None,
             "registration_link": row["registration_url"] or None,
-            "presenters": [line.strip() for line in row["presenters"].splitlines() if line.strip()],
+            "presenters": Resource.split_presenters(row["presenters"]),
             "organizations": row["organization_names"],
             "topics": sorted_names("topic", row["topic_ids"]),
             "audiences": sorted_names("audience", row["audience_ids"]),

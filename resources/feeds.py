@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -108,7 +109,7 @@ def newest_first(queryset):
     return queryset.order_by("-published_at", "-pk")
 
 
-def newest_results(search) -> object:
+def newest_results(search) -> QuerySet:
     """A search's newest results, as resources: the ids from the search rows, then the rows."""
     return newest_first(Resource.objects.published().filter(pk__in=search.newest(FEED_SIZE)))
 

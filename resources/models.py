@@ -736,7 +736,12 @@ class Resource(models.Model):
 
     @property
     def presenter_list(self) -> list[str]:
-        return [line.strip() for line in self.presenters.splitlines() if line.strip()]
+        return self.split_presenters(self.presenters)
+
+    @staticmethod
+    def split_presenters(text: str) -> list[str]:
+        """The presenters typed one a line, as a list (also for rows read with ``values()``)."""
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
     def refresh_derived_fields(self) -> None:
         deferred = _deferred_refresh.get()

@@ -564,17 +564,14 @@ class Search:
         # A facet's count, from the sample when there is one: scaled by the sampling step.
         scaled = "(count(*) * (SELECT step FROM sampling))::bigint"
 
-        def by_array(name: str, table: str, label: str, concept: str = "t.concept_id") -> str:
-            published = " WHERE t.status = 'published'" if name == "organization" else ""
+        def by_array(name: str) -> str:
+            table, label, concept, published = FACET_TABLES[name]
             return (
                 f"SELECT '{name}', t.slug, {label}, {concept}, c.n FROM (SELECT unnest({name}_ids) "
                 f"AS id, {scaled} AS n FROM counted {where(name)} GROUP BY 1) c "
-                f"JOIN {table} t ON t.id = c.id{published}"
+                f"JOIN {table} t ON t.id = c.id WHERE true{published}"
             )
 
-        # Organisations are named as they name themselves; topics, audiences and regions by
-        # their concept, in the visitor's language (see ``facets``).
-        org_label = "coalesce(nullif(t.acronym, '') || ' – ' || t.name, t.name)"
         none = "NULL::bigint"  # no concept
         parts = [
             f"SELECT 'total', NULL, NULL, {none}, total FROM stats",
@@ -592,10 +589,7 @@ class Search:
             f"{'AND' if where('has') else 'WHERE'} has_recording",
             f"SELECT 'has', 'file', NULL, {none}, {scaled} FROM counted {where('has')} "
             f"{'AND' if where('has') else 'WHERE'} has_file",
-            by_array("topic", "resources_topic", "t.name"),
-            by_array("audience", "resources_audience", "t.name"),
-            by_array("organization", "organizations_organization", org_label, "NULL::bigint"),
-            by_array("region", "resources_region", "t.name"),
+            *[by_array(name) for name in FACET_TABLES],
         ]
         if only is not None:
             parts = [part for part in parts if not part.startswith(f"SELECT '{only}'")]
@@ -605,26 +599,15 @@ class Search:
         # Chosen values are listed even when no result has them any more, so they can be unticked.
         chosen = self.filterset.data_clean if self.with_facets else {}
         extra: list = []
-        for name, model in ResourceFilterSet.SLUG_MODELS.items():
+        for name, (table, label, concept, published) in FACET_TABLES.items():
             if chosen.get(name):
-                label = org_label if name == "organization" else "t.name"
-                concept = "NULL::bigint" if name == "organization" else "t.concept_id"
-                published = " AND t.status = 'published'" if name == "organization" else ""
                 parts.append(
                     f"SELECT '{name}', t.slug, {label}, {concept}, 0 "
-                    f"FROM {model._meta.db_table} t WHERE t.slug = ANY(%s){published}"
+                    f"FROM {table} t WHERE t.slug = ANY(%s){published}"
                 )
                 extra.append(chosen[name])
         if ordered:
-            by = ", ".join(
-                f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in order
-            )
-            start = (number - 1) * self.page_size
-            parts.append(
-                f"SELECT 'page', array_to_string(ARRAY(SELECT resource_id FROM base {where()} "
-                f"ORDER BY {by} LIMIT {self.page_size} OFFSET {start}), ','), "
-                f"'{self.sort}:{number}', {none}, NULL"
-            )
+            parts.append(self._page_part(f"base {where()}", number))
         # The matches are kept (materialised) when they are ranked: ranking reads every one.
         # Otherwise each part reads them where it needs them (bench/NOTES.md): the count in one
         # pass, the sample with its filter in the scan, the page along the date index.
@@ -675,19 +658,24 @@ class Search:
         ]
         number = self._requested_page()
         if number:
-            by = ", ".join(
-                f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}"
-                for name in ORDERS[self.sort]
-            )
-            start = (number - 1) * self.page_size
-            parts.append(
-                "SELECT 'page', array_to_string(ARRAY(SELECT resource_id FROM search_searchrow "
-                f"ORDER BY {by} LIMIT {self.page_size} OFFSET {start}), ','), "
-                f"'{self.sort}:{number}', {none}, NULL"
-            )
+            parts.append(self._page_part("search_searchrow", number))
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts))
             return cursor.fetchall()
+
+    def _page_part(self, rows: str, number: int) -> str:
+        """A row ('page', the ids of page ``number`` of ``rows`` in the page's order, comma-joined,
+        'sort:number') for the statement that counts (see ``_counted_page``)."""
+        by = ", ".join(
+            f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}"
+            for name in ORDERS[self.sort]
+        )
+        start = (number - 1) * self.page_size
+        return (
+            f"SELECT 'page', array_to_string(ARRAY(SELECT resource_id FROM {rows} ORDER BY {by} "
+            f"LIMIT {self.page_size} OFFSET {start}), ','), '{self.sort}:{number}', NULL::bigint, "
+            "NULL"
+        )
 
     @cached_property
     def facets_sampled(self) -> bool:
@@ -750,11 +738,15 @@ class Search:
         return suggested if suggested and suggested.lower() != self.text.lower() else None
 
 
-ORG_LABEL = "coalesce(nullif(t.acronym, '') || ' – ' || t.name, t.name)"
-KEPT_ARRAYS = {
+# The facets whose choices are rows of a table (each search row keeps their ids): the table, the
+# choice's label, its concept and which rows may be named. Organisations are named as they name
+# themselves, published ones only; topics, audiences and regions by their concept, in the
+# visitor's language (see ``Search.facets``).
+FACET_TABLES = {
     "topic": ("resources_topic", "t.name", "t.concept_id", ""),
     "audience": ("resources_audience", "t.name", "t.concept_id", ""),
-    "organization": ("organizations_organization", ORG_LABEL, "NULL::bigint",
+    "organization": ("organizations_organization",
+                     "coalesce(nullif(t.acronym, '') || ' – ' || t.name, t.name)", "NULL::bigint",
                      " AND t.status = 'published'"),
     "region": ("resources_region", "t.name", "t.concept_id", ""),
 }  # fmt: skip
@@ -763,7 +755,7 @@ KEPT_ARRAYS = {
 def kept_parts(names) -> list[str]:
     """SQL rows (facet, value, label, concept, count) of the facets ``names`` from the counts
     kept beside the search rows: every published resource's, exact."""
-    scalar = [name for name in names if name not in KEPT_ARRAYS]
+    scalar = [name for name in names if name not in FACET_TABLES]
     parts = []
     if scalar:
         listed = ", ".join(f"'{name}'" for name in scalar)
@@ -772,8 +764,8 @@ def kept_parts(names) -> list[str]:
             f"WHERE facet IN ({listed}) AND n > 0"
         )
     for name in names:
-        if name in KEPT_ARRAYS:
-            table, label, concept, where = KEPT_ARRAYS[name]
+        if name in FACET_TABLES:
+            table, label, concept, where = FACET_TABLES[name]
             parts.append(
                 f"SELECT '{name}', t.slug, {label}, {concept}, c.n FROM search_facettotal c "
                 f"JOIN {table} t ON c.value = t.id::text WHERE c.facet = '{name}' AND c.n > 0"
@@ -801,7 +793,7 @@ class OrderedResources:
     def fetch(self, ids: list[int]) -> list:
         """The resources of ``ids`` in that order: instances, or rows when ``prepare`` asks for
         ``values()``."""
-        rows = self.prepare(Resource.objects.filter(pk__in=ids).order_by())
+        rows = self.prepare(Resource.objects.published().filter(pk__in=ids).order_by())
         by_id = {row["id"] if isinstance(row, dict) else row.pk: row for row in rows}
         return [by_id[pk] for pk in ids if pk in by_id]
 

@@ -76,7 +76,7 @@ class FacetCount(models.Model):
     """How many published resources have a facet's value (``facet`` "topic", ``value`` a topic's
     id; "total" counts them all), as last folded. Statement triggers on the search rows append
     each change to :class:`FacetDelta`; the vocabulary refresh after a public change folds them
-    in (migrations 0002 and 0007). Read :class:`FacetTotal`, which adds the pending deltas."""
+    in (migration 0002). Read :class:`FacetTotal`, which adds the pending deltas."""
 
     facet = models.CharField(max_length=20)
     value = models.TextField()

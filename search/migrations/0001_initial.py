@@ -22,6 +22,29 @@ VALUES = (
     "r.has_file, r.recording_url <> '', r.topic_ids, r.organization_ids, r.audience_ids, "
     "r.region_ids, r.search_vector, r.search_vector_simple, ts_filter(r.search_vector, '{a,b}')"
 )
+
+
+def sync_function(columns: str, values: str, *, replace: bool = True) -> str:
+    """The row trigger's function: writes a published resource's search row, deletes it when
+    the resource is no longer published (0002 adds a column to it)."""
+    excluded = ", ".join(f"EXCLUDED.{c.strip()}" for c in columns.split(","))
+    return f"""
+CREATE {"OR REPLACE " if replace else ""}FUNCTION search_sync_row() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.status = 'published' AND NEW.published_at IS NOT NULL THEN
+    INSERT INTO search_searchrow (resource_id, {columns})
+      SELECT r.id, {values} FROM (SELECT NEW.*) r
+    ON CONFLICT (resource_id) DO UPDATE SET ({columns}) = ROW({excluded});
+  ELSIF TG_OP = 'UPDATE' THEN
+    DELETE FROM search_searchrow WHERE resource_id = NEW.id;
+  END IF;
+  RETURN NULL;
+END
+$$;
+"""
+
+
 CREATE = f"""
 ALTER TABLE search_searchrow SET (toast_tuple_target = 128);
 ALTER TABLE search_searchrow
@@ -40,19 +63,7 @@ ALTER TABLE search_searchrow
   ALTER COLUMN search_vector SET STATISTICS 0,
   ALTER COLUMN search_vector_simple SET STATISTICS 0;
 
-CREATE FUNCTION search_sync_row() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF NEW.status = 'published' AND NEW.published_at IS NOT NULL THEN
-    INSERT INTO search_searchrow (resource_id, {COLUMNS})
-      SELECT r.id, {VALUES} FROM (SELECT NEW.*) r
-    ON CONFLICT (resource_id) DO UPDATE SET
-      ({COLUMNS}) = ROW({", ".join(f"EXCLUDED.{c.strip()}" for c in COLUMNS.split(","))});
-  ELSIF TG_OP = 'UPDATE' THEN
-    DELETE FROM search_searchrow WHERE resource_id = NEW.id;
-  END IF;
-  RETURN NULL;
-END
-$$;
+{sync_function(COLUMNS, VALUES, replace=False)}
 
 CREATE TRIGGER search_sync AFTER INSERT OR UPDATE ON resources_resource
   FOR EACH ROW EXECUTE FUNCTION search_sync_row();
