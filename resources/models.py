@@ -89,6 +89,15 @@ def concept_marker(concept_id: int) -> str:
     return f"{CONCEPT_MARKER}{concept_id}"
 
 
+# Prefix of the lexeme a search row carries for each concept one of whose labels its text
+# contains ("LABEL_12"; see search.models.LabelQuery).
+LABEL_MARKER = "LABEL_"
+
+
+def label_marker(concept_id: int) -> str:
+    return f"{LABEL_MARKER}{concept_id}"
+
+
 def config_marker(config: str) -> str:
     """A lexeme in the search vector of every resource indexed with ``config``, so that a query
     can be limited to those rows inside the index (see ``resources.search``). Upper case: every

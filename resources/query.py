@@ -4,11 +4,14 @@
    -word), into terms that must all match. Runs of plain words are looked up in the thesaurus,
    longest first, in any language: "post-traumatic stress" names the concept PTSD, "réfugiés" the
    concept refugees. Such a term matches any label of its concepts in every language, or the
-   concepts' marker lexemes (resources tagged with them, or with a narrower concept).
+   concepts' marker lexemes (resources tagged with them, or with a narrower concept, and
+   resources whose text contains one of their labels: see search.models.LabelQuery).
 2. **Readings.** One statement reads every term in every text search configuration (stems, stop
    words), which the search then combines as constant tsqueries: all terms, each joined to the
    configuration's marker (for WHERE, served by the GIN index); each term alone (to count how
    many of the words a resource matches); the row's own configuration (for rank and headline).
+   In WHERE a concept's labels are its label markers, plain lexemes the index answers alone;
+   rank and headline read the labels themselves, in the few rows they look at.
    A plain word that is a stop word in the visitor's language ("des" on /fr/) is left out of every
    reading.
 """
@@ -29,6 +32,7 @@ from .models import (
     TEXT_SEARCH_CONFIGS,
     concept_marker,
     config_marker,
+    label_marker,
 )
 
 TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -49,7 +53,8 @@ class Term:
     concept_ids: frozenset[int] = frozenset()
     wider_ids: frozenset[int] = frozenset()  # broader and related concepts searched too
     labels: list[tuple[str, str, str]] = field(default_factory=list)  # (language, kind, text)
-    markers: list[str] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)  # tagged with a concept (or a narrower one)
+    label_markers: list[str] = field(default_factory=list)  # a concept's label in the text
     options: list[Term] = field(default_factory=list)
 
     @property
@@ -154,7 +159,7 @@ def _words_and_concepts(
         labels = (thesaurus.labels_of(named) + thesaurus.labels_of(extra))[:MAX_LABELS]
         terms.append(
             Term("concept", match.typed, match.concept_ids, frozenset(extra), labels,
-                 markers[:MAX_MARKERS])
+                 markers[:MAX_MARKERS], [label_marker(c) for c in sorted(named)])
         )  # fmt: skip
         position = match.end
     terms.extend(Term("word", word) for word in words[position:])
@@ -182,28 +187,33 @@ def _join_or(items: list) -> list[Term]:
 # --- readings -----------------------------------------------------------------------------------
 
 
-def _term_sql(term: Term, config: str, params: list, *, highlight: bool = False) -> str:
+# What a reading is for: to match (WHERE), to rank, or to highlight.
+MATCH, RANK, HIGHLIGHT = "match", "rank", "highlight"
+
+
+def _term_sql(term: Term, config: str, params: list, purpose: str) -> str:
     """SQL for the alternatives of ``term`` read in the text search configuration ``config``, as
-    a JSON array of tsqueries (``_alternatives`` joins them once pruned). A concept's labels are
-    read in the configuration of their own language (an English resource is found by the
-    English labels, a French one by the French labels); its acronyms in every one. Its marker
-    lexemes are not in it: see ``combine``. With ``highlight``, what to mark in a snippet: the
-    words typed, and the concept's one-word labels and acronyms.
+    a JSON array of tsqueries (``_alternatives`` joins them once pruned). To rank, a concept's
+    labels are read in the configuration of their own language (an English resource is found by
+    the English labels, a French one by the French labels), its acronyms in every one. To
+    match, they are not read at all: a row carries the label marker of each concept whose label
+    it contains (written with the row, the same way), which ``combine`` adds with the concept's
+    other markers. To highlight: the words typed, and the concept's one-word labels and
+    acronyms.
 
     A typed word is read as its lexemes, all required (``plainto_tsquery``: "post-traumatic"
-    needs no phrase), a label as a phrase. The GIN index answers plain lexemes by itself; a
-    phrase only for the rows that match nothing but the phrase, whose vectors it then reads: a
-    row that matches the typed word is never read again (bench/NOTES.md)."""
-    parts = _alternative_sql(term, config, params, highlight)
+    needs no phrase). The GIN index answers plain lexemes by itself; a phrase only for the rows
+    that match nothing but the phrase, whose vectors it then reads (bench/NOTES.md)."""
+    parts = _alternative_sql(term, config, params, purpose)
     return f"json_build_array({', '.join(f'({part})::text' for part in parts)})::text"
 
 
-def _alternative_sql(term: Term, config: str, params: list, highlight: bool) -> list[str]:
+def _alternative_sql(term: Term, config: str, params: list, purpose: str) -> list[str]:
     if term.kind == "any":
         return [
             part
             for option in term.options
-            for part in _alternative_sql(option, config, params, highlight)
+            for part in _alternative_sql(option, config, params, purpose)
         ]
     if term.kind == "word":
         # Left out when it is a stop word in the visitor's language.
@@ -215,9 +225,17 @@ def _alternative_sql(term: Term, config: str, params: list, highlight: bool) -> 
     if term.kind in {"phrase", "not"}:
         params.extend([config, term.typed])
         return ["websearch_to_tsquery(%s::regconfig, %s)"]
+    if purpose == MATCH:
+        # The words typed name a label, which the label markers find in the rows of its
+        # language; read here too only when that costs the index nothing (one lexeme).
+        params.extend([config, term.typed])
+        return [
+            "(SELECT CASE WHEN numnode(q) = 1 THEN q ELSE ''::tsquery END "
+            "FROM phraseto_tsquery(%s::regconfig, %s) q)"
+        ]
     texts = [term.typed]
     for language, kind, text in term.labels:
-        if highlight and len(text.split()) > 1:
+        if purpose == HIGHLIGHT and len(text.split()) > 1:
             continue
         if kind == "acronym" or config_of(language) == config:
             texts.append(text)
@@ -253,20 +271,20 @@ def config_of(language: str) -> str:
 
 def read(
     parsed: ParsedQuery, visitor_config: str, configs: list[str] | None = None
-) -> dict[str, tuple[list[str], list[str]]]:
+) -> dict[str, dict[str, list[str]]]:
     """Each term's tsquery (as text, '' when it has no lexeme) in every configuration (or in
-    ``configs``: those of the languages resources are published in), to search and to
-    highlight, in one statement."""
+    ``configs``: those of the languages resources are published in), to match, to rank and to
+    highlight, in one statement: ``{config: {purpose: [tsquery of each term]}}``."""
     params: list = []
     rows = []
+    purposes = (MATCH, RANK, HIGHLIGHT)
     for config in configs or SEARCH_CONFIGS:
-        search = [_term_sql(term, config, params) for term in parsed.terms]
-        marks = [_term_sql(term, config, params, highlight=True) for term in parsed.terms]
+        arrays = []
+        for purpose in purposes:
+            parts = [_term_sql(term, config, params, purpose) for term in parsed.terms]
+            arrays.append(f"ARRAY[{', '.join(f'({c})::text' for c in parts)}]::text[]")
         params.append(config)
-        rows.append(
-            f"SELECT %s, ARRAY[{', '.join(f'({c})::text' for c in search)}]::text[], "
-            f"ARRAY[{', '.join(f'({c})::text' for c in marks)}]::text[]"
-        )
+        rows.append(f"SELECT %s, {', '.join(arrays)}")
     # The configuration comes first in each row: move its parameter to the front of its row.
     sql = " UNION ALL ".join(rows)
     # %(visitor)s is not a psycopg placeholder here: put the constant in (it is one of ours).
@@ -274,8 +292,11 @@ def read(
     with connection.cursor() as cursor:
         cursor.execute(sql, _config_first(params, rows))
         return {
-            config: ([_alternatives(t) for t in search], [_alternatives(t) for t in mark])
-            for config, search, mark in cursor.fetchall()
+            config: {
+                purpose: [_alternatives(text) for text in values]
+                for purpose, values in zip(purposes, arrays, strict=True)
+            }
+            for config, *arrays in cursor.fetchall()
         }
 
 
@@ -308,10 +329,12 @@ class Readings:
         return not self.main
 
 
-def combine(parsed: ParsedQuery, readings: dict[str, tuple[list[str], list[str]]]) -> Readings:
+def combine(parsed: ParsedQuery, readings: dict[str, dict[str, list[str]]]) -> Readings:
     """The search's tsqueries from each term's readings. A term matches a row when its reading
     in the row's configuration does (each reading joined to that configuration's marker), or
-    when the row carries one of its concept markers (in any language): every term, in WHERE."""
+    when the row carries one of its concept or label markers (in any language): every term, in
+    WHERE. The rank vector holds concept markers but no label markers: ranking reads the
+    labels."""
 
     def marked(config: str, query: str) -> str:
         return f"({query}) & '{config_marker(config)}'"
@@ -322,19 +345,23 @@ def combine(parsed: ParsedQuery, readings: dict[str, tuple[list[str], list[str]]
     def any_of(parts: list[str]) -> str:
         return " | ".join(f"({part})" for part in parts if part)
 
-    def markers(term: Term) -> str:
-        found = [m for part in term.options or [term] for m in part.markers]
+    def markers(term: Term, labels: bool = True) -> str:
+        parts = term.options or [term]
+        found = [m for part in parts for m in part.markers]
+        if labels:
+            found += [m for part in parts for m in part.label_markers]
         return " | ".join(f"'{marker}'" for marker in dict.fromkeys(found))
 
     positive = [i for i, term in enumerate(parsed.terms) if term.positive]
     term_readings: list[str] = []
     for i, term in enumerate(parsed.terms):
-        text = any_of([marked(c, values[i]) for c, (values, _m) in readings.items() if values[i]])
+        matching = {config: read[MATCH][i] for config, read in readings.items()}
+        text = any_of([marked(c, value) for c, value in matching.items() if value])
         if not term.positive:
             # A row lacks the word as its own language reads it (a stop word there: no rule).
             text = any_of([
-                marked(c, values[i]) if values[i] else f"'{config_marker(c)}'"
-                for c, (values, _m) in readings.items()
+                marked(c, value) if value else f"'{config_marker(c)}'"
+                for c, value in matching.items()
             ])  # fmt: skip
         term_readings.append(any_of([text, markers(term)]))
     live = [term_readings[i] for i in positive if term_readings[i]]
@@ -342,9 +369,10 @@ def combine(parsed: ParsedQuery, readings: dict[str, tuple[list[str], list[str]]
     if not live:
         main = ""  # only stop words, or only words to leave out
     per_config, any_per_config, highlight = {}, {}, {}
-    for config, (values, marks) in readings.items():
+    for config, read in readings.items():
+        values, marks = read[RANK], read[HIGHLIGHT]
         with_markers = [
-            any_of([values[i], markers(parsed.terms[i])]) if parsed.terms[i].positive
+            any_of([values[i], markers(parsed.terms[i], labels=False)]) if parsed.terms[i].positive
             else values[i]
             for i in range(len(parsed.terms))
         ]  # fmt: skip

@@ -338,7 +338,12 @@ class Search:
             return queryset
         if plan.mode == "some":
             scored = [(t, w) for t, w in zip(readings.terms, plan.weights, strict=True) if w]
-            score = " + ".join(["(search_vector @@ %s::tsquery)::int * %s"] * len(scored))
+            # Each term's matches from its own index scan (a hashed set), never by testing the
+            # term on each candidate's vector, which is stored out of line (bench/NOTES.md).
+            score = " + ".join(
+                ["(search_searchrow.resource_id IN (SELECT t.resource_id FROM search_searchrow t "
+                 "WHERE t.search_vector @@ %s::tsquery))::int * %s"] * len(scored)
+            )  # fmt: skip
             return (
                 queryset.filter(search_vector=ConstantQuery(readings.any_term))
                 # Our own SQL; the tsqueries and weights go as parameters.
@@ -406,7 +411,7 @@ class Search:
         queryset = self.matching_rows()
         if self.plan.readings is not None:
             queryset = queryset.annotate(rank=self._rank())
-        order = ORDERS[self.sort]
+        order = self._order(self.plan)
         if self.sort == "relevance" and self.plan.primary:
             # What the narrower reading found first: found through the index, not by reading
             # each row's vector.
@@ -415,9 +420,8 @@ class Search:
                 "WHERE p.search_vector @@ %s::tsquery)",
                 [self.plan.primary], output_field=BooleanField(),
             ))  # fmt: skip
-            order = ["-primary", *order]
-        if self.plan.mode == "some" and self.sort == "relevance":
-            order = ["-matched", *order]
+            after = 1 if order[0] == "-matched" else 0  # more of the words first, still
+            order = [*order[:after], "-primary", *order[after:]]
         return queryset.order_by(*order)
 
     def resources(self, prepare=lambda queryset: queryset) -> OrderedResources:
@@ -489,13 +493,13 @@ class Search:
 
     def _counted_page(self, number: int) -> list | None:
         """The page's ids, when the statement that counted the results also ordered them (the
-        page asked for, in "all" mode: one scan of the matches for the count, the facets and
-        the page)."""
-        if self.plan.primary or self.plan.mode != "all":
+        page asked for: one scan of the matches for the count, the facets and the page)."""
+        if self.plan.primary:
             return None  # decided after counting: the order is not the one counted with
         for facet, value, label, _concept, _n in self._facet_rows:
             if facet == "page" and label == f"{self.sort}:{number}":
-                return [(int(pk), None) for pk in value.split(",") if pk]
+                items = [item.partition(":") for item in value.split(",") if item]
+                return [(int(pk), float(score) if score else None) for pk, _, score in items]
         return None
 
     @property
@@ -531,12 +535,12 @@ class Search:
     def _count_facets(self, plan: Plan) -> list[tuple]:
         if plan.readings is None and not self.conditions:
             return self._kept_counts()
-        # The page asked for is ordered in the same statement (not when earlier matches rank
-        # first: "some" mode, or a narrower reading first; those sets are small).
+        # The page asked for is ordered in the same statement (not when a narrower reading's
+        # matches rank first: decided after counting, and those sets are small).
         number = self._requested_page()
         # (Feeds, calendars and exports read their own order: they only count here.)
-        ordered = plan.mode == "all" and not plan.primary and number and self.with_facets
-        order = ORDERS[self.sort] if ordered else []
+        ordered = not plan.primary and number and self.with_facets
+        order = self._order(plan) if ordered else []
         columns = {field.lstrip("-") for field in order} - {"rank", "resource_id"}
         base = self.base(plan)
         # Without words, dates or a second filter, the one chosen filter's own choices are
@@ -607,7 +611,7 @@ class Search:
                 )
                 extra.append(chosen[name])
         if ordered:
-            parts.append(self._page_part(f"base {where()}", number))
+            parts.append(self._page_part(f"base {where()}", number, order))
         # The matches are kept (materialised) when they are ranked: ranking reads every one.
         # Otherwise each part reads them where it needs them (bench/NOTES.md): the count in one
         # pass, the sample with its filter in the scan, the page along the date index.
@@ -658,24 +662,32 @@ class Search:
         ]
         number = self._requested_page()
         if number:
-            parts.append(self._page_part("search_searchrow", number))
+            parts.append(self._page_part("search_searchrow", number, ORDERS[self.sort]))
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts))
             return cursor.fetchall()
 
-    def _page_part(self, rows: str, number: int) -> str:
-        """A row ('page', the ids of page ``number`` of ``rows`` in the page's order, comma-joined,
-        'sort:number') for the statement that counts (see ``_counted_page``)."""
+    def _page_part(self, rows: str, number: int, order: list[str]) -> str:
+        """A row ('page', the ids of page ``number`` of ``rows`` in ``order``, comma-joined, each
+        with its score in "some" mode, 'sort:number') for the statement that counts (see
+        ``_counted_page``)."""
         by = ", ".join(
-            f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}"
-            for name in ORDERS[self.sort]
+            f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in order
         )
+        item = "resource_id || ':' || matched" if "-matched" in order else "resource_id"
         start = (number - 1) * self.page_size
         return (
-            f"SELECT 'page', array_to_string(ARRAY(SELECT resource_id FROM {rows} ORDER BY {by} "
+            f"SELECT 'page', array_to_string(ARRAY(SELECT {item} FROM {rows} ORDER BY {by} "
             f"LIMIT {self.page_size} OFFSET {start}), ','), '{self.sort}:{number}', NULL::bigint, "
             "NULL"
         )
+
+    def _order(self, plan: Plan) -> list[str]:
+        """The results' order: the sort chosen; by relevance, partial matches by the weight of
+        the words they match first."""
+        if plan.mode == "some" and self.sort == "relevance":
+            return ["-matched", *ORDERS[self.sort]]
+        return ORDERS[self.sort]
 
     @cached_property
     def facets_sampled(self) -> bool:

@@ -72,6 +72,36 @@ class SearchRow(models.Model):
         return f"search row of resource {self.resource_id}"
 
 
+class TsQueryField(models.Field):
+    """A PostgreSQL ``tsquery``, read and written as its text."""
+
+    def db_type(self, connection):
+        return "tsquery"
+
+
+class LabelQuery(models.Model):
+    """A thesaurus label as the search matches it: its phrase read in one text search
+    configuration (a label in its own language's; an acronym in every one), joined to that
+    configuration's marker lexeme.
+
+    Kept by the database from ``thesaurus_label`` (migration 0003): a search row carries the
+    marker lexeme ``LABEL_<concept>`` of every concept with a label its text contains, so that a
+    query naming a concept asks the index for one lexeme instead of testing phrases of labels
+    against each candidate's vector (bench/NOTES.md). ``first`` is one lexeme every match must
+    have: a row is tested only against the labels whose first lexeme it contains."""
+
+    concept_id = models.BigIntegerField(db_index=True)
+    config = models.CharField(max_length=20)
+    first = models.TextField()
+    query = TsQueryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["config", "first"], name="search_labelquery_first")]
+
+    def __str__(self):
+        return f"{self.query} (concept {self.concept_id})"
+
+
 class FacetCount(models.Model):
     """How many published resources have a facet's value (``facet`` "topic", ``value`` a topic's
     id; "total" counts them all), as last folded. Statement triggers on the search rows append

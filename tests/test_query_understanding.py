@@ -149,6 +149,59 @@ def test_a_concept_finds_what_is_tagged_with_its_narrower_concepts(client, libra
     assert slugs(client.get(URL, {"q": "mental health"})) == ["ptsd"]
 
 
+def test_a_label_added_edited_or_removed_later_changes_what_the_concept_finds(client, library):
+    """Which labels a resource contains is written with the resource (a marker lexeme per
+    concept); a label changed afterwards re-marks the resources it concerns."""
+    from thesaurus.models import Concept, Label
+
+    court = make_resource(slug="court", title="Preparing courtroom evidence",
+                          summary="Reports for judges.")  # fmt: skip
+    concept = Concept.objects.get(labels__text="forensic documentation")
+    assert slugs(client.get(URL, {"q": "forensic documentation"})) == ["forensic"]
+
+    label = Label.objects.create(concept=concept, language="en", kind="alt",
+                                 text="courtroom evidence")  # fmt: skip
+    assert set(slugs(client.get(URL, {"q": "forensic documentation"}))) == {"forensic", "court"}
+
+    label.text = "judicial reports"
+    label.save()
+    assert slugs(client.get(URL, {"q": "forensic documentation"})) == ["forensic"]
+    court.title = "Writing judicial reports"
+    court.save()
+    assert set(slugs(client.get(URL, {"q": "forensic documentation"}))) == {"forensic", "court"}
+
+    label.delete()
+    assert slugs(client.get(URL, {"q": "forensic documentation"})) == ["forensic"]
+
+
+def test_a_label_marks_resources_in_its_own_language_only(client, library):
+    """As before the markers: an English label finds English resources, a French one French."""
+    make_resource(slug="fr-doc", language="fr", title="La documentation médico-légale",
+                  summary="Pour les tribunaux.")  # fmt: skip
+    make_resource(slug="en-doc", language="en", title="Documentation médico-légale in English",
+                  summary="An English resource quoting the French name.")  # fmt: skip
+
+    found = set(slugs(client.get(URL, {"q": "forensic documentation"})))
+
+    assert "fr-doc" in found and "en-doc" not in found
+
+
+def test_a_concept_is_matched_by_plain_lexemes_the_index_answers_alone(library):
+    """Labels of several words are phrases, which the index cannot decide without reading each
+    candidate's vector: in WHERE a concept is its markers (bench/NOTES.md)."""
+    from django.http import QueryDict
+
+    from resources.search import Search
+
+    with translation.override("en"):
+        plan = Search(QueryDict("q=medico-legal+documentation")).plan
+
+    assert "LABEL_" in plan.readings.main and "CONCEPT_" in plan.readings.main
+    assert "<->" not in plan.readings.main and "<" not in plan.readings.main.replace("<->", "")
+    # Ranking still reads the labels themselves.
+    assert "<->" in plan.readings.per_config["english"]
+
+
 # --- When little matches --------------------------------------------------------------------------
 
 
