@@ -84,25 +84,31 @@ RETURNS tsvector LANGUAGE sql STABLE AS $$
   WHERE q.query @@ v AND (concepts IS NULL OR q.concept_id = ANY(concepts))
 $$;
 
--- The labels of these concepts changed: their queries again, and the marks of every row that had
--- one of their markers or matches one of their labels now.
+-- The labels of these concepts changed: their queries again, and the marks of the rows that a
+-- query added or removed matches (only those can gain or lose a marker: a label edited costs what
+-- its old and new texts match, not what the concept's other labels do).
 CREATE FUNCTION search_relabel(concepts bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-  markers text[];
+  before text[];
   candidates tsquery;
 BEGIN
   IF coalesce(cardinality(concepts), 0) = 0 THEN RETURN; END IF;
-  markers := ARRAY(SELECT 'LABEL_' || c FROM unnest(concepts) c);
+  before := ARRAY(SELECT concept_id || ' ' || query::text FROM search_labelquery
+                  WHERE concept_id = ANY(concepts));
   DELETE FROM search_labelquery WHERE concept_id = ANY(concepts);
   INSERT INTO search_labelquery (concept_id, config, first, query)
     SELECT * FROM search_label_queries(concepts);
-  SELECT string_agg(format('(%s)', q), ' | ')::tsquery INTO candidates FROM (
-    SELECT query::text FROM search_labelquery WHERE concept_id = ANY(concepts)
-    UNION ALL SELECT format('%L', m) FROM unnest(markers) m
-  ) AS parts(q);
+  -- Each query as "<concept> <tsquery>": what changed is the difference of the two sets.
+  SELECT string_agg(format('(%s)', substr(changed, strpos(changed, ' ') + 1)), ' | ')::tsquery
+    INTO candidates
+  FROM ((SELECT concept_id || ' ' || query::text FROM search_labelquery
+         WHERE concept_id = ANY(concepts) EXCEPT SELECT unnest(before))
+        UNION (SELECT unnest(before) EXCEPT SELECT concept_id || ' ' || query::text
+               FROM search_labelquery WHERE concept_id = ANY(concepts))) AS d(changed);
+  IF candidates IS NULL THEN RETURN; END IF;
   UPDATE search_searchrow s SET search_vector = n.v
   FROM (
-    SELECT resource_id, ts_delete(search_vector, markers)
+    SELECT resource_id, ts_delete(search_vector, ARRAY(SELECT 'LABEL_' || c FROM unnest(concepts) c))
       || search_label_marks(search_vector, search_config(language), concepts) AS v
     FROM search_searchrow WHERE search_vector @@ candidates
   ) AS n
