@@ -55,6 +55,8 @@ class Term:
     labels: list[tuple[str, str, str]] = field(default_factory=list)  # (language, kind, text)
     markers: list[str] = field(default_factory=list)  # tagged with a concept (or a narrower one)
     label_markers: list[str] = field(default_factory=list)  # a concept's label in the text
+    # How many of ``markers`` are the concepts' own (named, or wider): the rest are narrower.
+    own_markers: int = 0
     options: list[Term] = field(default_factory=list)
 
     @property
@@ -159,7 +161,8 @@ def _words_and_concepts(
         labels = (thesaurus.labels_of(named) + thesaurus.labels_of(extra))[:MAX_LABELS]
         terms.append(
             Term("concept", match.typed, match.concept_ids, frozenset(extra), labels,
-                 markers[:MAX_MARKERS], [label_marker(c) for c in sorted(named)])
+                 markers[:MAX_MARKERS], [label_marker(c) for c in sorted(named)],
+                 len(named | extra))
         )  # fmt: skip
         position = match.end
     terms.extend(Term("word", word) for word in words[position:])
@@ -347,9 +350,11 @@ def combine(parsed: ParsedQuery, readings: dict[str, dict[str, list[str]]]) -> R
 
     def markers(term: Term, labels: bool = True) -> str:
         parts = term.options or [term]
-        found = [m for part in parts for m in part.markers]
         if labels:
+            found = [m for part in parts for m in part.markers]
             found += [m for part in parts for m in part.label_markers]
+        else:  # to rank: the concepts' own markers (each marker costs ranking time)
+            found = [m for part in parts for m in part.markers[: part.own_markers]]
         return " | ".join(f"'{marker}'" for marker in dict.fromkeys(found))
 
     positive = [i for i, term in enumerate(parsed.terms) if term.positive]
