@@ -186,6 +186,11 @@ FACET_LIMIT = 24
 # aggregating tens of thousands of rows costs more than a page's whole budget). The total is
 # always exact.
 FACET_SAMPLE = 5000
+# The columns of a search row that the facets count.
+FACET_COLUMNS = [
+    "kind", "language", "access", "topic_ids", "organization_ids", "audience_ids", "region_ids",
+    "has_file", "has_recording", "year",
+]  # fmt: skip
 
 
 @dataclass
@@ -554,11 +559,21 @@ class Search:
         if "-rank" in order:
             base = base.annotate(rank=self._rank(plan))
             columns.add("rank")
+        # The matches are kept (materialised) when they are ranked: ranking reads every one.
+        # Otherwise each part reads them where it needs them (bench/NOTES.md): the count in one
+        # pass, the sample with its filter in the scan, the page along the date index.
+        # (So are partial matches: each row's score is computed once.)
+        ranked = plan.readings is not None and self.sort == "relevance" and bool(ordered)
+        ranked = ranked or plan.mode == "some"
+        # Kept matches are narrow (id, flags, order): the columns the facets count are read for
+        # the sample only (tens of thousands of wide rows copied cost 40 ms of "torture").
+        facet_columns = [] if ranked else FACET_COLUMNS
         base = base.values(
-            "resource_id", "kind", "language", "access", "topic_ids", "organization_ids",
-            "audience_ids", "region_ids", "has_file", "has_recording", "year",
-            *[f"f_{name}" for name in self.facet_filters], *sorted(columns),
-        )  # fmt: skip
+            "resource_id",
+            *facet_columns,
+            *[f"f_{name}" for name in self.facet_filters],
+            *sorted(columns),
+        )
         base_sql, params = base.query.sql_with_params()
 
         def where(excluding: str | None = None) -> str:
@@ -612,12 +627,6 @@ class Search:
                 extra.append(chosen[name])
         if ordered:
             parts.append(self._page_part(f"base {where()}", number, order))
-        # The matches are kept (materialised) when they are ranked: ranking reads every one.
-        # Otherwise each part reads them where it needs them (bench/NOTES.md): the count in one
-        # pass, the sample with its filter in the scan, the page along the date index.
-        # (So are partial matches: each row's score is read from its full vector, once.)
-        ranked = plan.readings is not None and self.sort == "relevance" and bool(ordered)
-        ranked = ranked or plan.mode == "some"
         kept = "MATERIALIZED" if ranked else "NOT MATERIALIZED"
         flags = where().removeprefix("WHERE ") or "true"
         # Every match up to FACET_SAMPLE; above, every step-th resource id (a systematic sample:
@@ -634,6 +643,12 @@ class Search:
             sample = (
                 "SELECT base.* FROM base WHERE (SELECT step FROM sampling) = 1 "
                 "OR base.resource_id %% (SELECT step FROM sampling) = 0"
+            )
+        if ranked:
+            read = ", ".join(f"r.{column}" for column in FACET_COLUMNS)
+            sample = (
+                f"SELECT c.*, {read} FROM ({sample}) c "
+                "JOIN search_searchrow r ON r.resource_id = c.resource_id"
             )
         sql = (
             f"WITH base AS {kept} ({base_sql}), "
