@@ -349,13 +349,18 @@ class Search:
                 ["(search_searchrow.resource_id IN (SELECT t.resource_id FROM search_searchrow t "
                  "WHERE t.search_vector @@ %s::tsquery))::int * %s"] * len(scored)
             )  # fmt: skip
-            return (
+            queryset = (
                 queryset.filter(search_vector=ConstantQuery(readings.any_term))
                 # Our own SQL; the tsqueries and weights go as parameters.
                 .annotate(matched=RawSQL(score, [p for pair in scored for p in pair],  # noqa: S611
                                          output_field=FloatField()))
-                .filter(matched__gte=plan.needed)
             )  # fmt: skip
+            # A term of weight 0 matches nothing: a row that matches any term reaches the
+            # lightest weight. When that is enough, the score only orders (the condition would
+            # compute it a second time, each term's set built again).
+            if plan.needed > min(weight for _term, weight in scored) + 1e-9:
+                queryset = queryset.filter(matched__gte=plan.needed)
+            return queryset
         condition = Q(search_vector=ConstantQuery(readings.main))
         if plan.prefix is not None:
             prefix = SearchQuery(f"'{plan.prefix}':*", config="simple", search_type="raw")
