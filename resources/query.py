@@ -55,8 +55,12 @@ class Term:
     labels: list[tuple[str, str, str]] = field(default_factory=list)  # (language, kind, text)
     markers: list[str] = field(default_factory=list)  # tagged with a concept (or a narrower one)
     label_markers: list[str] = field(default_factory=list)  # a concept's label in the text
-    # How many of ``markers`` are the concepts' own (named, or wider): the rest are narrower.
-    own_markers: int = 0
+
+    @property
+    def own_markers(self) -> list[str]:
+        """The markers of the concepts named (and wider ones searched), not of narrower ones."""
+        return self.markers[: len(self.concept_ids | self.wider_ids)]
+
     options: list[Term] = field(default_factory=list)
 
     @property
@@ -161,8 +165,7 @@ def _words_and_concepts(
         labels = (thesaurus.labels_of(named) + thesaurus.labels_of(extra))[:MAX_LABELS]
         terms.append(
             Term("concept", match.typed, match.concept_ids, frozenset(extra), labels,
-                 markers[:MAX_MARKERS], [label_marker(c) for c in sorted(named)],
-                 len(named | extra))
+                 markers[:MAX_MARKERS], [label_marker(c) for c in sorted(named)])
         )  # fmt: skip
         position = match.end
     terms.extend(Term("word", word) for word in words[position:])
@@ -348,19 +351,23 @@ def combine(parsed: ParsedQuery, readings: dict[str, dict[str, list[str]]]) -> R
     def any_of(parts: list[str]) -> str:
         return " | ".join(f"({part})" for part in parts if part)
 
-    def markers(term: Term, labels: bool = True) -> str:
-        parts = term.options or [term]
-        if labels:
-            found = [m for part in parts for m in part.markers]
-            found += [m for part in parts for m in part.label_markers]
-        else:  # to rank: the concepts' own markers (each marker costs ranking time)
-            found = [m for part in parts for m in part.markers[: part.own_markers]]
+    def either(found: list[str]) -> str:
         return " | ".join(f"'{marker}'" for marker in dict.fromkeys(found))
+
+    def markers(term: Term) -> str:
+        """To match: tagged with the concepts or a narrower one, or holding one of their
+        labels."""
+        parts = term.options or [term]
+        return either([m for part in parts for m in [*part.markers, *part.label_markers]])
+
+    def rank_markers(term: Term) -> str:
+        """To rank: the concepts' own markers (each one is looked up in every ranked row)."""
+        return either([m for part in term.options or [term] for m in part.own_markers])
 
     positive = [i for i, term in enumerate(parsed.terms) if term.positive]
     term_readings: list[str] = []
     for i, term in enumerate(parsed.terms):
-        matching = {config: read[MATCH][i] for config, read in readings.items()}
+        matching = {config: reading[MATCH][i] for config, reading in readings.items()}
         text = any_of([marked(c, value) for c, value in matching.items() if value])
         if not term.positive:
             # A row lacks the word as its own language reads it (a stop word there: no rule).
@@ -374,10 +381,10 @@ def combine(parsed: ParsedQuery, readings: dict[str, dict[str, list[str]]]) -> R
     if not live:
         main = ""  # only stop words, or only words to leave out
     per_config, any_per_config, highlight = {}, {}, {}
-    for config, read in readings.items():
-        values, marks = read[RANK], read[HIGHLIGHT]
+    for config, reading in readings.items():
+        values, marks = reading[RANK], reading[HIGHLIGHT]
         with_markers = [
-            any_of([values[i], markers(parsed.terms[i], labels=False)]) if parsed.terms[i].positive
+            any_of([values[i], rank_markers(parsed.terms[i])]) if parsed.terms[i].positive
             else values[i]
             for i in range(len(parsed.terms))
         ]  # fmt: skip

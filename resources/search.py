@@ -358,7 +358,7 @@ class Search:
             # A term of weight 0 matches nothing: a row that matches any term reaches the
             # lightest weight. When that is enough, the score only orders (the condition would
             # compute it a second time, each term's set built again).
-            if plan.needed > min(weight for _term, weight in scored) + 1e-9:
+            if plan.needed > min((weight for _term, weight in scored), default=0) + 1e-9:
                 queryset = queryset.filter(matched__gte=plan.needed)
             return queryset
         condition = Q(search_vector=ConstantQuery(readings.main))
@@ -567,7 +567,7 @@ class Search:
         # The matches are kept (materialised) when they are ranked: ranking reads every one.
         # Otherwise each part reads them where it needs them (bench/NOTES.md): the count in one
         # pass, the sample with its filter in the scan, the page along the date index.
-        # (So are partial matches: each row's score is computed once.)
+        # (So are partial matches: their score orders them.)
         ranked = plan.readings is not None and self.sort == "relevance" and bool(ordered)
         ranked = ranked or plan.mode == "some"
         # Kept matches are narrow (id, flags, order): the columns the facets count are read for

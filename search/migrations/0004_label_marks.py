@@ -14,7 +14,8 @@ Kept by the database, like the search rows themselves:
 - the search row trigger adds the marks of the labels a row's vector matches, trying only the
   labels whose first lexeme it has (under a millisecond a row);
 - a statement trigger on ``thesaurus_label`` rebuilds the queries of the concepts a statement
-  touched and re-marks the rows that had or now match one of them (found through the index).
+  touched and re-marks the rows that a query it added or removed matches (found through the
+  index).
 """
 
 import importlib
@@ -22,6 +23,7 @@ import importlib
 from django.db import migrations
 
 initial = importlib.import_module("search.migrations.0001_initial")
+counts = importlib.import_module("search.migrations.0002_counts")
 
 # As resources.models.TEXT_SEARCH_CONFIGS reads today (a change there needs a migration, like
 # the generated search column of resources_resource).
@@ -49,6 +51,13 @@ UPDATE search_searchrow s SET search_vector = {vector}
   FROM resources_resource r WHERE r.id = s.resource_id;
 CREATE INDEX searchrow_vector_gin ON search_searchrow USING gin (search_vector);
 """
+
+# The labels an UPDATE statement changed (old and new row side by side).
+CHANGED_LABELS = (
+    "FROM old_rows o JOIN new_rows n USING (id) "
+    "WHERE (o.concept_id, o.language, o.kind, o.text) IS DISTINCT FROM "
+    "(n.concept_id, n.language, n.kind, n.text)"
+)
 
 whens = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in CONFIGS.items())
 every = ", ".join(f"'{config}'" for config in ALL_CONFIGS)
@@ -116,25 +125,28 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION search_labels_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM search_relabel(ARRAY(SELECT DISTINCT concept_id FROM new_rows));
-  RETURN NULL;
-END $$;
-CREATE FUNCTION search_labels_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM search_relabel(ARRAY(SELECT DISTINCT concept_id FROM old_rows));
-  RETURN NULL;
-END $$;
-CREATE FUNCTION search_labels_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM search_relabel(ARRAY(
-    SELECT DISTINCT unnest(ARRAY[o.concept_id, n.concept_id])
-    FROM old_rows o JOIN new_rows n USING (id)
-    WHERE (o.concept_id, o.language, o.kind, o.text) IS DISTINCT FROM
-          (n.concept_id, n.language, n.kind, n.text)));
-  RETURN NULL;
-END $$;
+{
+    counts.trigger_function(
+        "search_labels_inserted",
+        "NOT EXISTS (SELECT 1 FROM new_rows)",
+        "PERFORM search_relabel(ARRAY(SELECT DISTINCT concept_id FROM new_rows));",
+    )
+}
+{
+    counts.trigger_function(
+        "search_labels_deleted",
+        "NOT EXISTS (SELECT 1 FROM old_rows)",
+        "PERFORM search_relabel(ARRAY(SELECT DISTINCT concept_id FROM old_rows));",
+    )
+}
+{
+    counts.trigger_function(
+        "search_labels_updated",
+        f"NOT EXISTS (SELECT 1 {CHANGED_LABELS})",
+        "PERFORM search_relabel(ARRAY(SELECT DISTINCT unnest(ARRAY[o.concept_id, n.concept_id]) "
+        f"{CHANGED_LABELS}));",
+    )
+}
 CREATE TRIGGER search_labels_insert AFTER INSERT ON thesaurus_label
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_labels_inserted();
 CREATE TRIGGER search_labels_delete AFTER DELETE ON thesaurus_label
