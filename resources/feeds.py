@@ -133,7 +133,8 @@ class ResourceFeed(Feed):
         resources = list(
             source.resources.defer("description", "search_vector", "search_vector_simple")
             .with_organizations()
-            .prefetch_related("topics", "files")[:FEED_SIZE]
+            .with_topic_names()
+            .prefetch_related("files")[:FEED_SIZE]
         )
         for resource in resources:
             # Absolute file URLs need the request, which item methods are not given.
@@ -172,7 +173,7 @@ class ResourceFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item: Resource) -> list[str]:
-        return sorted(topic.name for topic in item.topics.all())
+        return item.topic_list
 
     def item_enclosures(self, item: Resource) -> list[Enclosure]:
         return item.feed_enclosures[: self.max_enclosures]

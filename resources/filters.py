@@ -154,12 +154,15 @@ class ResourceFilterSet(django_filters.FilterSet):
         for name, model in self.SLUG_MODELS.items():
             if data.get(name):
                 rows = model.objects.published() if model is Organization else model.objects
-                ids = rows.filter(slug__in=data[name]).values("pk")
+                # The ids themselves, not a subquery: the planner then knows how many rows have
+                # them (a topic of 22,000 resources is read along the date index for its page,
+                # not gathered and sorted: 33 -> 1 ms at 100,000 resources).
+                ids = list(rows.filter(slug__in=data[name]).values_list("pk", flat=True))
                 array = f"{name}_ids"
                 if name == "topic" and data.get("topic_mode") == "all":
-                    found[name] = Q(**{f"{array}__contains": _array(ids)})
+                    found[name] = Q(**{f"{array}__contains": ids})
                 else:
-                    found[name] = Q(**{f"{array}__overlap": _array(ids)})
+                    found[name] = Q(**{f"{array}__overlap": ids})
         if data.get("year"):
             # Date ranges, not EXTRACT(YEAR ...), so that the sort_date index can serve them.
             years = Q()
@@ -199,12 +202,6 @@ class ResourceFilterSet(django_filters.FilterSet):
                     item = item.isoformat()
                 pairs.append((name, "1" if item is True else str(item)))
         return pairs
-
-
-def _array(subquery):
-    from django.contrib.postgres.expressions import ArraySubquery
-
-    return ArraySubquery(subquery)
 
 
 def flag(condition: Q) -> ExpressionWrapper:

@@ -655,16 +655,21 @@ class Search:
                 f"SELECT c.*, {read} FROM ({sample}) c "
                 "JOIN search_searchrow r ON r.resource_id = c.resource_id"
             )
+        stats = f"SELECT count(*) AS matches, count(*) FILTER (WHERE {flags}) AS total FROM base"
+        counted_params: tuple = ()
+        values = self.filterset.data_clean.get(only) if only else None
+        if values and len(values) == 1:
+            # One value of one filter: its count is kept (exact), not counted again.
+            stats, counted_params = kept_count(only, values[0])
         sql = (
             f"WITH base AS {kept} ({base_sql}), "
-            f"stats AS MATERIALIZED (SELECT count(*) AS matches, count(*) FILTER (WHERE {flags}) "
-            "AS total FROM base), "
+            f"stats AS MATERIALIZED ({stats}), "
             f"sampling AS (SELECT greatest(1, ceil(matches::float / {FACET_SAMPLE}))::bigint "
             "AS step FROM stats), "
             f"counted AS MATERIALIZED ({sample}) " + " UNION ALL ".join(parts)
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, (*params, *extra))
+            cursor.execute(sql, (*params, *counted_params, *extra))
             return cursor.fetchall()
 
     @cached_property
@@ -804,6 +809,21 @@ def kept_parts(names) -> list[str]:
                 f"{where}"
             )
     return parts
+
+
+def kept_count(name: str, value) -> tuple[str, tuple]:
+    """SQL of one row (matches, total): the kept count of the resources with ``value`` under the
+    filter ``name`` (a slug for the filters that name rows), and its parameters."""
+    if name in FACET_TABLES:
+        table, _label, _concept, where = FACET_TABLES[name]
+        kept = f"(SELECT t.id::text FROM {table} t WHERE t.slug = %s{where})"
+    else:
+        kept = "%s"
+    found = f"SELECT n FROM search_facettotal WHERE facet = %s AND value = {kept}"
+    return f"SELECT n AS matches, n AS total FROM (SELECT coalesce(({found}), 0) AS n) k", (
+        name,
+        str(value),
+    )
 
 
 def about(count: int) -> int:
