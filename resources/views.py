@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView
 from organizations.models import Organization
 from search.models import FacetTotal
 
+from .access import calendar_links, ways_in, whom_to_ask
 from .cache import cache_rendered_page
 from .filters import SORTS
 from .models import LANGUAGES, Guide, GuideItem, Resource, ResourceFile, Topic
@@ -151,7 +152,15 @@ class ResourceDetailView(DetailView):
                 .select_related("series")
                 .order_by("-published_at")[:4]
             )
+        organizations = list(resource.organizations.all())
+        files = list(resource.files.all())
+        page_url = self.request.build_absolute_uri(resource.get_absolute_url())
         context.update(
+            ways=ways_in(resource, organizations, files),
+            ask=whom_to_ask(organizations),
+            calendar_links=calendar_links(resource, page_url),
+            organizations=organizations,
+            files=files,
             versions=versions,
             follow_ups=follow_ups,
             in_series=in_series,

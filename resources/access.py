@@ -1,0 +1,131 @@
+"""How to get a resource: what its page offers to open, most useful first, each saying what it
+does ("Watch the recording", "Open the course", "Register", "Download (PDF, 1.2 MB)") and where
+it leads; whom to ask when there is nothing to open; and, for an upcoming session, the links that
+add it to Google Calendar or Outlook. Those are plain links: nothing is loaded from another site
+until a visitor follows one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .events import DEFAULT_DURATION
+from .models import Resource
+
+# What following a resource's own link does, by kind.
+OPEN = {
+    Resource.Kind.WEBINAR: gettext_lazy("Open the webinar"),
+    Resource.Kind.E_CONSULTATION: gettext_lazy("Open the e-consultation"),
+    Resource.Kind.VIDEO: gettext_lazy("Watch the video"),
+    Resource.Kind.ON_DEMAND_TRAINING: gettext_lazy("Open the training"),
+    Resource.Kind.E_LEARNING: gettext_lazy("Open the course"),
+    Resource.Kind.GUIDE: gettext_lazy("Read the guide"),
+    Resource.Kind.REPORT: gettext_lazy("Read the report"),
+    Resource.Kind.ARTICLE: gettext_lazy("Read the article"),
+    Resource.Kind.PODCAST: gettext_lazy("Listen to the podcast"),
+    Resource.Kind.TOOL: gettext_lazy("Open the tool"),
+    Resource.Kind.EVENT: gettext_lazy("Open the event"),
+}
+
+
+@dataclass(frozen=True)
+class Way:
+    """One way to the material: a link, what it does, and where it leads (a site, or a file's
+    type and size)."""
+
+    label: str
+    url: str
+    where: str = ""
+    download: bool = False
+
+    @property
+    def external(self) -> bool:
+        return self.url.startswith(("http://", "https://"))
+
+
+def site(url: str) -> str:
+    """The site an address leads to, as people say it: "irct.org"."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def same_page(url: str, other: str) -> bool:
+    """Whether two addresses name the same page (scheme, "www." and a final slash aside)."""
+
+    def key(address: str) -> tuple[str, str]:
+        parts = urlsplit(address.strip())
+        return site(address), parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+
+    return bool(url and other) and key(url) == key(other)
+
+
+def ways_in(resource: Resource, organizations, files) -> list[Way]:
+    """The links that lead to the material itself, most direct first: registering for an
+    upcoming session, its recording, its file, its own page. A link that is only the home page
+    of an organisation behind it says so ("Find it on irct.org"), so nobody expects the course
+    itself behind it."""
+    ways = []
+    if resource.registration_url and resource.is_upcoming:
+        ways.append(Way(_("Register"), resource.registration_url, site(resource.registration_url)))
+    if resource.recording_url:
+        ways.append(
+            Way(_("Watch the recording"), resource.recording_url, site(resource.recording_url))
+        )
+    if len(files) == 1:
+        (only,) = files
+        where = f"{only.label}, {filesizeformat(only.size)}"
+        ways.append(Way(_("Download"), only.get_absolute_url(), where, download=True))
+    elif files:
+        ways.append(Way(_("Download the files"), "#files", str(len(files))))
+    if resource.url:
+        homes = [org for org in organizations if same_page(resource.url, org.website)]
+        if homes:
+            label = _("Find it on %(site)s") % {"site": site(resource.url)}
+            ways.append(Way(label, resource.url))
+        else:
+            label = OPEN.get(resource.kind, OPEN[Resource.Kind.TOOL])
+            ways.append(Way(str(label), resource.url, site(resource.url)))
+    return ways
+
+
+def whom_to_ask(organizations) -> list[tuple[object, str]]:
+    """The organisations behind a resource that has no link, each with its site's name."""
+    return [(org, site(org.website)) for org in organizations]
+
+
+def calendar_links(resource: Resource, page_url: str) -> dict[str, str]:
+    """Addresses that open Google Calendar's and Outlook's "new event" form filled in with the
+    session (times in UTC: both convert them to the visitor's own zone). Empty unless the
+    session has a time and is still to come."""
+    if not (resource.starts_at and resource.is_upcoming):
+        return {}
+    start = resource.starts_at.astimezone(dt.UTC).replace(microsecond=0)
+    end = (resource.ends_at or resource.starts_at + DEFAULT_DURATION).astimezone(dt.UTC)
+    end = end.replace(microsecond=0)
+    details = f"{resource.summary}\n\n{page_url}"
+    where = resource.registration_url or resource.url or page_url
+    google = {
+        "action": "TEMPLATE",
+        "text": resource.title,
+        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+        "details": details,
+        "location": where,
+    }
+    outlook = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": resource.title,
+        "startdt": start.isoformat().replace("+00:00", "Z"),
+        "enddt": end.isoformat().replace("+00:00", "Z"),
+        "body": details,
+        "location": where,
+    }
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google),
+        "outlook": "https://outlook.office.com/calendar/deeplink/compose?" + urlencode(outlook),
+    }
