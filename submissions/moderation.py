@@ -104,13 +104,18 @@ def _page(name: str, fallback: str) -> str:
 
 
 def approve(submission: Submission, moderator) -> Submission:
-    """Publish the proposed resource now and tell the submitter where to find it."""
+    """Publish the proposed resource now and tell the submitter where to find it. Approving is
+    a review: the resource is recorded as reviewed now, by ``moderator``."""
     with transaction.atomic():
         resource = _lock(submission)
+        now = timezone.now()
+        resource.last_reviewed_at, resource.last_reviewed_by = now, moderator
+        fields = ["last_reviewed_at", "last_reviewed_by", "updated_at"]
         if resource.status != Resource.Status.PUBLISHED:
             resource.status = Resource.Status.PUBLISHED
-            resource.published_at = timezone.now()
-            resource.save(update_fields=["status", "published_at", "updated_at"])
+            resource.published_at = now
+            fields += ["status", "published_at"]
+        resource.save(update_fields=fields)
         _record(submission, moderator, Decision.APPROVED, "", "Approved and published.")
         _notify(
             submission,
