@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from thesaurus.admin import merge_action
 from thesaurus.merge import merge_concepts
 
+from .admin_forms import SessionTimesForm
 from .linkcheck import check_resources
 from .models import (
     Audience,
@@ -118,6 +119,7 @@ def resource_button(action):
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    form = SessionTimesForm  # session times in the session's own time zone
     list_display = [
         "title",
         "kind",

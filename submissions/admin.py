@@ -27,6 +27,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
+from resources.admin_forms import session_clock
 from resources.models import Resource, Topic
 from resources.views import ResourceDetailView
 from thesaurus.models import Concept
@@ -403,11 +404,10 @@ class SubmissionAdmin(admin.ModelAdmin):
     def resource_when(self, obj):
         resource = obj.resource
         if resource.starts_at:
-            local = timezone.localtime(resource.starts_at)
-            text = f"{local:%Y-%m-%d %H:%M} UTC"
-            if resource.timezone:
-                text += f" (the session's time zone: {resource.timezone})"
-            return text
+            when = session_clock(resource.starts_at, resource.timezone)
+            if resource.ends_at:
+                when = f"{when} – {session_clock(resource.ends_at, resource.timezone)}"
+            return f"{when} ({resource.timezone or 'UTC'})"
         return resource.date.isoformat() if resource.date else "—"
 
     @admin.display(description=_("language"))
