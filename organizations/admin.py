@@ -24,9 +24,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         """In the autocomplete, the organisation whose acronym or name is exactly what was typed
         comes first (pressing Enter picks it), then those that start with it, then the rest by
         name: "IRCT" must never pick an organisation that merely mentions IRCT."""
-        queryset, may_have_duplicates = super().get_search_results(
-            request, queryset, search_term
-        )
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
         if term and _is_autocomplete(request):
             queryset = queryset.annotate(

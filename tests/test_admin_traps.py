@@ -72,7 +72,8 @@ def test_the_organisation_list_still_searches_descriptions(admin_client, organis
 
 
 def test_session_times_round_trip_in_the_sessions_own_time_zone(admin_client):
-    copenhagen, chicago = zoneinfo.ZoneInfo("Europe/Copenhagen"), zoneinfo.ZoneInfo("America/Chicago")
+    copenhagen = zoneinfo.ZoneInfo("Europe/Copenhagen")
+    chicago = zoneinfo.ZoneInfo("America/Chicago")
     resource = make_resource(
         kind=Resource.Kind.WEBINAR,
         starts_at=dt.datetime(2026, 3, 3, 14, 0, tzinfo=copenhagen),  # 13:00 UTC
