@@ -225,14 +225,24 @@ class ResourceAdmin(admin.ModelAdmin):
             resource.published_at = resource.published_at or now
             resource.save(update_fields=["status", "published_at", "updated_at"])
             count += 1
-        self.message_user(request, _("%(count)d resource(s) published.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("Published %(count)d resource.", "Published %(count)d resources.", count)
+            % {"count": count},
+        )
         if skipped := waiting.count():
             self.message_user(
                 request,
-                _("%(count)d resource(s) were proposed by the public and wait in the submissions "
-                  "queue: approve them there, so that the submitter is told.") % {"count": skipped},
+                ngettext(
+                    "%(count)d resource was proposed by the public and waits in the submissions "
+                    "queue: approve it there, so that its submitter is told.",
+                    "%(count)d resources were proposed by the public and wait in the submissions "
+                    "queue: approve them there, so that their submitters are told.",
+                    skipped,
+                )
+                % {"count": skipped},
                 level=messages.WARNING,
-            )  # fmt: skip
+            )
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "proposed_by_submitter"]
@@ -268,29 +278,33 @@ class ResourceAdmin(admin.ModelAdmin):
     @admin.action(description=_("Archive the selected resources"))
     def archive(self, request, queryset):
         count = queryset.update(status=Resource.Status.ARCHIVED, updated_at=timezone.now())
-        self.message_user(request, _("%(count)d resource(s) archived.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("Archived %(count)d resource.", "Archived %(count)d resources.", count)
+            % {"count": count},
+        )
 
     @admin.action(
         description=_("Mark the selected resources as reviewed today"), permissions=["change"]
     )
     def mark_reviewed(self, request, queryset):
         count = record_review(queryset, request.user)
-        self.message_user(
-            request, _("%(count)d resource(s) marked reviewed.") % {"count": count},
-            messages.SUCCESS,
-        )  # fmt: skip
+        message = ngettext(
+            "Marked %(count)d resource reviewed.", "Marked %(count)d resources reviewed.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Check these links now"), permissions=["change"])
     def check_links_now(self, request, queryset):
         published = queryset.published().order_by("pk")
         total = published.count()
         if skipped := queryset.count() - total:
-            self.message_user(
-                request,
-                _("%(count)d unpublished resource(s) left out: only published links are "
-                  "checked.") % {"count": skipped},
-                messages.INFO,
-            )  # fmt: skip
+            message = ngettext(
+                "Left out %(count)d unpublished resource: only published links are checked.",
+                "Left out %(count)d unpublished resources: only published links are checked.",
+                skipped,
+            )
+            self.message_user(request, message % {"count": skipped}, messages.INFO)
         if total > ADMIN_CHECK_LIMIT:
             self.message_user(
                 request,
@@ -344,7 +358,14 @@ class ResourceAdmin(admin.ModelAdmin):
             when = f"{timezone.localtime(check.checked_at):%Y-%m-%d %H:%M}"
             lines.append(format_html("<strong>{}</strong>: {} ({})", health, check.outcome, when))
             if check.failures:
-                lines.append(_("%(n)d failed check(s) in a row.") % {"n": check.failures})
+                lines.append(
+                    ngettext(
+                        "%(n)d failed check in a row.",
+                        "%(n)d failed checks in a row.",
+                        check.failures,
+                    )
+                    % {"n": check.failures}
+                )
             if check.broken_since:
                 lines.append(
                     _("Broken since %(date)s.") % {"date": f"{check.broken_since:%Y-%m-%d}"}

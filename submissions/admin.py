@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from organizations.models import Organization
 from resources.admin_forms import session_clock
@@ -171,6 +172,31 @@ DECISIONS = {
         _("Mark as a duplicate"),
         _("Mark as a duplicate"),
         _("The resources will not be published; submitters are e-mailed a link to the original."),
+    ),
+}
+
+
+# What the moderator is told once a decision is taken, by decision.
+DONE_MESSAGES = {
+    Submission.Decision.APPROVED: ngettext_lazy(
+        "Published %(count)d submission and told its submitter: %(titles)s.",
+        "Published %(count)d submissions and told their submitters: %(titles)s.",
+        "count",
+    ),
+    Submission.Decision.REJECTED: ngettext_lazy(
+        "Rejected %(count)d submission and told its submitter why: %(titles)s.",
+        "Rejected %(count)d submissions and told their submitters why: %(titles)s.",
+        "count",
+    ),
+    Submission.Decision.CHANGES_REQUESTED: ngettext_lazy(
+        "Asked the submitter of %(count)d submission for changes: %(titles)s.",
+        "Asked the submitters of %(count)d submissions for changes: %(titles)s.",
+        "count",
+    ),
+    Submission.Decision.DUPLICATE: ngettext_lazy(
+        "Marked %(count)d submission as a duplicate: %(titles)s.",
+        "Marked %(count)d submissions as duplicates: %(titles)s.",
+        "count",
     ),
 }
 
@@ -676,8 +702,15 @@ class SubmissionAdmin(admin.ModelAdmin):
         if decided and request.POST.get("post") != "yes":
             self.message_user(
                 request,
-                _("Left alone, already decided: %(titles)s")
-                % {"titles": "; ".join(s.resource.title for s in decided)},
+                ngettext(
+                    "Left out %(count)d submission that was already decided: %(titles)s.",
+                    "Left out %(count)d submissions that were already decided: %(titles)s.",
+                    len(decided),
+                )
+                % {
+                    "count": len(decided),
+                    "titles": "; ".join(f"“{s.resource.title}”" for s in decided),
+                },
                 messages.WARNING,
             )
         return [s for s in selected if s.decision in moderation.OPEN_DECISIONS]
@@ -725,17 +758,9 @@ class SubmissionAdmin(admin.ModelAdmin):
             else:
                 done.append(submission)
         if done:
-            decision = done[0].get_decision_display().lower()
-            self.message_user(
-                request,
-                _("%(count)d submission(s) %(decision)s: %(titles)s")
-                % {
-                    "count": len(done),
-                    "decision": decision,
-                    "titles": "; ".join(s.resource.title for s in done),
-                },
-                messages.SUCCESS,
-            )
+            titles = "; ".join(f"“{s.resource.title}”" for s in done)
+            message = DONE_MESSAGES[done[0].decision] % {"count": len(done), "titles": titles}
+            self.message_user(request, message, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.ERROR)
 
@@ -934,9 +959,10 @@ class ProblemReportAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark the selected reports resolved"), permissions=["change"])
     def mark_resolved(self, request, queryset):
         count = resolve_reports(queryset, request.user)
-        self.message_user(
-            request, _("%(count)d report(s) marked resolved.") % {"count": count}, messages.SUCCESS
+        message = ngettext(
+            "Marked %(count)d report resolved.", "Marked %(count)d reports resolved.", count
         )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def get_urls(self):
         return [

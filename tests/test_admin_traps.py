@@ -140,3 +140,86 @@ def test_the_moderation_page_shows_a_proposed_session_in_its_own_time_zone(admin
 
     assert "2026-03-03 14:00 CET – 2026-03-03 15:00 CET (Europe/Copenhagen)" in page.text
     assert "13:00" not in page.text
+
+
+# --- Messages that are sentences ---------------------------------------------------------------
+
+
+def submission(title):
+    from submissions.models import Submission
+
+    resource = make_resource(title=title, status=Resource.Status.PENDING)
+    return Submission.objects.create(resource=resource, email="a@example.org")
+
+
+def messages_after(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_decision_on_one_or_several_submissions_is_told_in_a_sentence(admin_client):
+    queue = reverse("admin:submissions_submission_changelist")
+    one = submission("Sleep after torture")
+    two = [submission("Group work"), submission("Safety planning")]
+
+    approve = {"action": "approve_selected", "_selected_action": [one.pk]}
+    approved = admin_client.post(queue, approve, follow=True)
+    duplicates = admin_client.post(
+        reverse("admin:submissions_submission_decide", args=[two[0].pk, "duplicate"]),
+        {"post": "yes", "number": one.resource_id},
+        follow=True,
+    )
+    asked = admin_client.post(
+        queue, {"action": "reject_selected", "_selected_action": [s.pk for s in two]}
+    )
+    rejected = admin_client.post(
+        queue,
+        {"action": "reject_selected", "_selected_action": [s.pk for s in two], "post": "yes",
+         "reason": "Promotional or commercial."},
+        follow=True,
+    )  # fmt: skip
+
+    assert messages_after(approved) == [
+        "Published 1 submission and told its submitter: “Sleep after torture”."
+    ]
+    assert messages_after(duplicates) == ["Marked 1 submission as a duplicate: “Group work”."]
+    assert "Left out 1 submission that was already decided: “Group work”." in asked.text
+    assert messages_after(rejected) == [
+        "Rejected 1 submission and told its submitter why: “Safety planning”."
+    ]
+
+
+def test_decisions_on_several_submissions_are_told_in_the_plural_and_translated(admin_client):
+    from django.utils import translation
+
+    from submissions.admin import DONE_MESSAGES
+    from submissions.models import Submission
+
+    queue = reverse("admin:submissions_submission_changelist")
+    several = [submission("Group work"), submission("Safety planning")]
+
+    approved = admin_client.post(
+        queue, {"action": "approve_selected", "_selected_action": [s.pk for s in several]},
+        follow=True,
+    )  # fmt: skip
+
+    assert messages_after(approved) == [
+        "Published 2 submissions and told their submitters: “Group work”; “Safety planning”."
+    ]
+    message = DONE_MESSAGES[Submission.Decision.DUPLICATE]
+    with translation.override("fr"):
+        assert "soumission" in str(message % {"count": 1, "titles": "x"})
+        assert "soumissions" in str(message % {"count": 3, "titles": "x"})
+
+
+def test_resource_actions_say_what_was_done_in_the_singular_and_the_plural(admin_client):
+    changelist = reverse("admin:resources_resource_changelist")
+    drafts = [make_resource(status=Resource.Status.DRAFT) for _ in range(3)]
+
+    one = admin_client.post(changelist, {"action": "publish", "_selected_action": [drafts[0].pk]},
+                            follow=True)  # fmt: skip
+    archived = admin_client.post(
+        changelist, {"action": "archive", "_selected_action": [d.pk for d in drafts]}, follow=True
+    )
+
+    assert messages_after(one) == ["Published 1 resource."]
+    assert messages_after(archived) == ["Archived 3 resources."]

@@ -75,7 +75,7 @@ def test_moderators_mark_resources_reviewed_from_the_list_and_it_is_logged(
         follow=True,
     )
 
-    assert "2 resource(s) marked reviewed." in response.text
+    assert "Marked 2 resources reviewed." in response.text
     for resource in (first, second):
         resource.refresh_from_db()
         assert abs(resource.last_reviewed_at - timezone.now()) < dt.timedelta(minutes=1)
