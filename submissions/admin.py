@@ -398,13 +398,14 @@ class SubmissionAdmin(admin.ModelAdmin):
     def resource_kind(self, obj):
         return obj.resource.get_kind_display()
 
-    @admin.display(description=_("summary"))
+    @admin.display(description=_("summary (as it is now)"))
     def resource_summary(self, obj):
         return obj.resource.summary
 
-    @admin.display(description=_("description (as typed)"))
+    @admin.display(description=_("short description (as typed)"))
     def resource_description(self, obj):
-        return obj.resource.description or "—"
+        """What the submitter typed, kept apart from the resource that moderators edit."""
+        return obj.summary_as_typed or _("Not kept: sent before typed descriptions were kept.")
 
     @admin.display(description=_("link"))
     def resource_link(self, obj):

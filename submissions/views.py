@@ -140,6 +140,7 @@ def save_submission(data: dict, duplicates) -> Submission:
         resource=resource,
         proposed_organizations=data.get("organizations", ""),
         proposed_topics=data.get("other_topics", ""),
+        summary_as_typed=data["summary"],
         name=data["name"],
         email=data["email"],
         organization=data.get("organization", ""),

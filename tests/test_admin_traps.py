@@ -223,3 +223,28 @@ def test_resource_actions_say_what_was_done_in_the_singular_and_the_plural(admin
 
     assert messages_after(one) == ["Published 1 resource."]
     assert messages_after(archived) == ["Archived 3 resources."]
+
+
+# --- What the submitter typed ------------------------------------------------------------------
+
+
+def test_the_moderation_page_shows_what_the_submitter_typed_after_a_moderator_edits_it(
+    admin_client, client
+):
+    from submissions.models import Submission
+
+    from .test_share import proposal
+
+    typed = "a guide for clinicans who work thru interpreters"
+    assert client.post(reverse("submissions:share"), proposal(summary=typed)).status_code == 302
+    submission = Submission.objects.get()
+    Resource.objects.filter(pk=submission.resource_id).update(
+        summary="A guide for clinicians who work through interpreters."
+    )
+
+    page = admin_client.get(reverse("admin:submissions_submission_change", args=[submission.pk]))
+
+    assert submission.summary_as_typed == typed
+    assert "Short description (as typed)" in page.text and typed in page.text
+    assert "Summary (as it is now)" in page.text
+    assert "A guide for clinicians who work through interpreters." in page.text

@@ -323,9 +323,7 @@ def test_the_command_prints_a_summary_line(site):
 
     output = run("--workers", "2", "--failures", "1")
 
-    assert output.strip() == (
-        "Checked 3 links: 1 ok, 1 redirected, 1 failing, 1 newly broken."
-    )
+    assert output.strip() == "Checked 3 links: 1 ok, 1 redirected, 1 failing, 1 newly broken."
 
 
 def test_the_command_checks_one_resource_or_only_stale_ones(site):
