@@ -100,7 +100,12 @@ def share(request):
         status = 400
         return render(request, "submissions/share.html", _share_context(form), status=status)
     data = form.cleaned_data
-    duplicates = find_duplicates(data.get("url", ""), data["title"])
+    duplicates = find_duplicates(
+        data.get("url", ""),
+        data["title"],
+        kind=data["kind"],
+        organizations=data.get("organizations", ""),
+    )
     by_link = [d for d in duplicates if d.reason == "link"]
     if by_link or (duplicates and not data.get("not_duplicate")):
         context = _share_context(form, duplicates=duplicates, blocking=bool(by_link))
