@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from thesaurus.admin import merge_action
 from thesaurus.merge import merge_concepts
 
+from . import admin_messages
 from .admin_forms import SessionTimesForm
 from .linkcheck import check_resources
 from .models import (
@@ -227,20 +228,12 @@ class ResourceAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(
             request,
-            ngettext("Published %(count)d resource.", "Published %(count)d resources.", count)
-            % {"count": count},
+            admin_messages.PUBLISHED % {"count": count},
         )
         if skipped := waiting.count():
             self.message_user(
                 request,
-                ngettext(
-                    "%(count)d resource was proposed by the public and waits in the submissions "
-                    "queue: approve it there, so that its submitter is told.",
-                    "%(count)d resources were proposed by the public and wait in the submissions "
-                    "queue: approve them there, so that their submitters are told.",
-                    skipped,
-                )
-                % {"count": skipped},
+                admin_messages.WAITING_IN_QUEUE % {"count": skipped},
                 level=messages.WARNING,
             )
 
@@ -280,8 +273,7 @@ class ResourceAdmin(admin.ModelAdmin):
         count = queryset.update(status=Resource.Status.ARCHIVED, updated_at=timezone.now())
         self.message_user(
             request,
-            ngettext("Archived %(count)d resource.", "Archived %(count)d resources.", count)
-            % {"count": count},
+            admin_messages.ARCHIVED % {"count": count},
         )
 
     @admin.action(
@@ -289,22 +281,16 @@ class ResourceAdmin(admin.ModelAdmin):
     )
     def mark_reviewed(self, request, queryset):
         count = record_review(queryset, request.user)
-        message = ngettext(
-            "Marked %(count)d resource reviewed.", "Marked %(count)d resources reviewed.", count
-        )
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        message = admin_messages.REVIEWED % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Check these links now"), permissions=["change"])
     def check_links_now(self, request, queryset):
         published = queryset.published().order_by("pk")
         total = published.count()
         if skipped := queryset.count() - total:
-            message = ngettext(
-                "Left out %(count)d unpublished resource: only published links are checked.",
-                "Left out %(count)d unpublished resources: only published links are checked.",
-                skipped,
-            )
-            self.message_user(request, message % {"count": skipped}, messages.INFO)
+            message = admin_messages.UNPUBLISHED_LEFT_OUT % {"count": skipped}
+            self.message_user(request, message, messages.INFO)
         if total > ADMIN_CHECK_LIMIT:
             self.message_user(
                 request,

@@ -25,7 +25,6 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
 
 from organizations.models import Organization
 from resources import duplicates
@@ -34,7 +33,7 @@ from resources.models import Resource, Topic
 from resources.views import ResourceDetailView
 from thesaurus.models import Concept
 
-from . import moderation, topics
+from . import admin_messages, moderation, topics
 from .models import ContactMessage, DecisionRecord, OutboxMessage, ProblemReport, Submission
 
 # --- Forms for the decisions ---------------------------------------------------------------------
@@ -173,31 +172,6 @@ DECISIONS = {
         _("Mark as a duplicate"),
         _("Mark as a duplicate"),
         _("The resources will not be published; submitters are e-mailed a link to the original."),
-    ),
-}
-
-
-# What the moderator is told once a decision is taken, by decision.
-DONE_MESSAGES = {
-    Submission.Decision.APPROVED: ngettext_lazy(
-        "Published %(count)d submission and told its submitter: %(titles)s.",
-        "Published %(count)d submissions and told their submitters: %(titles)s.",
-        "count",
-    ),
-    Submission.Decision.REJECTED: ngettext_lazy(
-        "Rejected %(count)d submission and told its submitter why: %(titles)s.",
-        "Rejected %(count)d submissions and told their submitters why: %(titles)s.",
-        "count",
-    ),
-    Submission.Decision.CHANGES_REQUESTED: ngettext_lazy(
-        "Asked the submitter of %(count)d submission for changes: %(titles)s.",
-        "Asked the submitters of %(count)d submissions for changes: %(titles)s.",
-        "count",
-    ),
-    Submission.Decision.DUPLICATE: ngettext_lazy(
-        "Marked %(count)d submission as a duplicate: %(titles)s.",
-        "Marked %(count)d submissions as duplicates: %(titles)s.",
-        "count",
     ),
 }
 
@@ -713,11 +687,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         if decided and request.POST.get("post") != "yes":
             self.message_user(
                 request,
-                ngettext(
-                    "Left out %(count)d submission that was already decided: %(titles)s.",
-                    "Left out %(count)d submissions that were already decided: %(titles)s.",
-                    len(decided),
-                )
+                admin_messages.ALREADY_DECIDED
                 % {
                     "count": len(decided),
                     "titles": "; ".join(f"“{s.resource.title}”" for s in decided),
@@ -770,7 +740,8 @@ class SubmissionAdmin(admin.ModelAdmin):
                 done.append(submission)
         if done:
             titles = "; ".join(f"“{s.resource.title}”" for s in done)
-            message = DONE_MESSAGES[done[0].decision] % {"count": len(done), "titles": titles}
+            decided = admin_messages.DECIDED[done[0].decision]
+            message = decided % {"count": len(done), "titles": titles}
             self.message_user(request, message, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.ERROR)
@@ -970,10 +941,8 @@ class ProblemReportAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark the selected reports resolved"), permissions=["change"])
     def mark_resolved(self, request, queryset):
         count = resolve_reports(queryset, request.user)
-        message = ngettext(
-            "Marked %(count)d report resolved.", "Marked %(count)d reports resolved.", count
-        )
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        message = admin_messages.REPORTS_RESOLVED % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
 
     def get_urls(self):
         return [

@@ -191,7 +191,7 @@ def test_a_decision_on_one_or_several_submissions_is_told_in_a_sentence(admin_cl
 def test_decisions_on_several_submissions_are_told_in_the_plural_and_translated(admin_client):
     from django.utils import translation
 
-    from submissions.admin import DONE_MESSAGES
+    from submissions.admin_messages import DECIDED
     from submissions.models import Submission
 
     queue = reverse("admin:submissions_submission_changelist")
@@ -205,10 +205,14 @@ def test_decisions_on_several_submissions_are_told_in_the_plural_and_translated(
     assert messages_after(approved) == [
         "Published 2 submissions and told their submitters: “Group work”; “Safety planning”."
     ]
-    message = DONE_MESSAGES[Submission.Decision.DUPLICATE]
+    message = DECIDED[Submission.Decision.DUPLICATE]
     with translation.override("fr"):
-        assert "soumission" in str(message % {"count": 1, "titles": "x"})
-        assert "soumissions" in str(message % {"count": 3, "titles": "x"})
+        assert message % {"count": 1, "titles": "« x »"} == (
+            "1 proposition marquée comme doublon : « x »."
+        )
+        assert message % {"count": 3, "titles": "« x »"} == (
+            "3 propositions marquées comme doublons : « x »."
+        )
 
 
 def test_resource_actions_say_what_was_done_in_the_singular_and_the_plural(admin_client):
