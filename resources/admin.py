@@ -20,6 +20,8 @@ from django.utils.translation import ngettext
 from thesaurus.admin import merge_action
 from thesaurus.merge import merge_concepts
 
+from . import admin_messages
+from .admin_forms import SessionTimesForm
 from .linkcheck import check_resources
 from .models import (
     Audience,
@@ -118,6 +120,7 @@ def resource_button(action):
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    form = SessionTimesForm  # session times in the session's own time zone
     list_display = [
         "title",
         "kind",
@@ -223,14 +226,16 @@ class ResourceAdmin(admin.ModelAdmin):
             resource.published_at = resource.published_at or now
             resource.save(update_fields=["status", "published_at", "updated_at"])
             count += 1
-        self.message_user(request, _("%(count)d resource(s) published.") % {"count": count})
+        self.message_user(
+            request,
+            admin_messages.PUBLISHED % {"count": count},
+        )
         if skipped := waiting.count():
             self.message_user(
                 request,
-                _("%(count)d resource(s) were proposed by the public and wait in the submissions "
-                  "queue: approve them there, so that the submitter is told.") % {"count": skipped},
+                admin_messages.WAITING_IN_QUEUE % {"count": skipped},
                 level=messages.WARNING,
-            )  # fmt: skip
+            )
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "proposed_by_submitter"]
@@ -266,29 +271,26 @@ class ResourceAdmin(admin.ModelAdmin):
     @admin.action(description=_("Archive the selected resources"))
     def archive(self, request, queryset):
         count = queryset.update(status=Resource.Status.ARCHIVED, updated_at=timezone.now())
-        self.message_user(request, _("%(count)d resource(s) archived.") % {"count": count})
+        self.message_user(
+            request,
+            admin_messages.ARCHIVED % {"count": count},
+        )
 
     @admin.action(
         description=_("Mark the selected resources as reviewed today"), permissions=["change"]
     )
     def mark_reviewed(self, request, queryset):
         count = record_review(queryset, request.user)
-        self.message_user(
-            request, _("%(count)d resource(s) marked reviewed.") % {"count": count},
-            messages.SUCCESS,
-        )  # fmt: skip
+        message = admin_messages.REVIEWED % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Check these links now"), permissions=["change"])
     def check_links_now(self, request, queryset):
         published = queryset.published().order_by("pk")
         total = published.count()
         if skipped := queryset.count() - total:
-            self.message_user(
-                request,
-                _("%(count)d unpublished resource(s) left out: only published links are "
-                  "checked.") % {"count": skipped},
-                messages.INFO,
-            )  # fmt: skip
+            message = admin_messages.UNPUBLISHED_LEFT_OUT % {"count": skipped}
+            self.message_user(request, message, messages.INFO)
         if total > ADMIN_CHECK_LIMIT:
             self.message_user(
                 request,
@@ -342,7 +344,14 @@ class ResourceAdmin(admin.ModelAdmin):
             when = f"{timezone.localtime(check.checked_at):%Y-%m-%d %H:%M}"
             lines.append(format_html("<strong>{}</strong>: {} ({})", health, check.outcome, when))
             if check.failures:
-                lines.append(_("%(n)d failed check(s) in a row.") % {"n": check.failures})
+                lines.append(
+                    ngettext(
+                        "%(n)d failed check in a row.",
+                        "%(n)d failed checks in a row.",
+                        check.failures,
+                    )
+                    % {"n": check.failures}
+                )
             if check.broken_since:
                 lines.append(
                     _("Broken since %(date)s.") % {"date": f"{check.broken_since:%Y-%m-%d}"}

@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 import httpx
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
 from .models import LinkCheck, Resource
 
@@ -61,11 +61,21 @@ class Summary:
     file_problems: int = 0
 
     def __str__(self):
-        return gettext(
-            "Checked %(checked)d link(s): %(ok)d ok, %(redirected)d redirected, %(failing)d "
-            "failing, %(newly_broken)d newly broken; %(file_problems)d resource(s) with file "
-            "problems."
+        text = ngettext(
+            "Checked %(checked)d link: %(ok)d ok, %(redirected)d redirected, %(failing)d "
+            "failing, %(newly_broken)d newly broken.",
+            "Checked %(checked)d links: %(ok)d ok, %(redirected)d redirected, %(failing)d "
+            "failing, %(newly_broken)d newly broken.",
+            self.checked,
         ) % vars(self)
+        if self.file_problems:
+            files = ngettext(
+                "%(count)d resource has a problem with its files.",
+                "%(count)d resources have problems with their files.",
+                self.file_problems,
+            ) % {"count": self.file_problems}
+            text = f"{text} {files}"
+        return text
 
 
 class HostLimiter:

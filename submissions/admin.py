@@ -13,7 +13,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,11 +27,13 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
+from resources import duplicates
+from resources.admin_forms import session_clock
 from resources.models import Resource, Topic
 from resources.views import ResourceDetailView
 from thesaurus.models import Concept
 
-from . import moderation, topics
+from . import admin_messages, moderation, topics
 from .models import ContactMessage, DecisionRecord, OutboxMessage, ProblemReport, Submission
 
 # --- Forms for the decisions ---------------------------------------------------------------------
@@ -174,21 +176,20 @@ DECISIONS = {
 }
 
 
-def detected_duplicates(submissions):
-    """Published or pending resources sharing a link or title with any of ``submissions``."""
-    resources = [submission.resource for submission in submissions]
-    url_keys = {r.url_key for r in resources if r.url_key}
-    title_keys = {r.title_key for r in resources if r.title_key}
-    if not url_keys and not title_keys:
-        return Resource.objects.none()
-    return (
-        Resource.objects.filter(
-            Q(url_key__in=url_keys) | Q(title_key__in=title_keys),
-            status__in=moderation.DUPLICATE_CANDIDATE_STATUSES,
-        )
-        .exclude(pk__in=[r.pk for r in resources])
-        .order_by("-status", "pk")
+def submission_duplicates(submissions) -> dict[int, list[duplicates.Duplicate]]:
+    """For each submission (by pk), the resources its proposal duplicates, judged with the
+    organisations its submitter typed. A constant number of queries for any number."""
+    found = duplicates.duplicates_of(
+        [s.resource for s in submissions],
+        {s.resource_id: s.proposed_organizations for s in submissions},
     )
+    return {s.pk: found[s.resource_id] for s in submissions}
+
+
+def detected_duplicates(submissions):
+    """The published or pending resources that any of ``submissions`` duplicates."""
+    ids = [d.resource.pk for found in submission_duplicates(submissions).values() for d in found]
+    return Resource.objects.filter(pk__in=ids).order_by("-status", "pk")
 
 
 # --- The queue -----------------------------------------------------------------------------------
@@ -331,11 +332,17 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
-            .select_related("resource", "decided_by", "duplicate_of")
-            .annotate(duplicate_count=moderation.duplicate_count())
+            super().get_queryset(request).select_related("resource", "decided_by", "duplicate_of")
         )
+
+    def get_changelist_instance(self, request):
+        """The list, each row with the number of resources its proposal duplicates: worked out
+        for the page's rows together (see resources.duplicates)."""
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)  # the page's rows, as the template will show them
+        for row, found in zip(rows, submission_duplicates(rows).values(), strict=True):
+            row.duplicate_count = len(found)
+        return changelist
 
     # -- The list
 
@@ -355,7 +362,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     def age(self, obj):
         return timesince(obj.created_at, depth=1)
 
-    @admin.display(description=_("duplicates?"), ordering="duplicate_count")
+    @admin.display(description=_("duplicates?"))
     def duplicates(self, obj):
         if not obj.duplicate_count:
             return "0"
@@ -371,13 +378,14 @@ class SubmissionAdmin(admin.ModelAdmin):
     def resource_kind(self, obj):
         return obj.resource.get_kind_display()
 
-    @admin.display(description=_("summary"))
+    @admin.display(description=_("summary (as it is now)"))
     def resource_summary(self, obj):
         return obj.resource.summary
 
-    @admin.display(description=_("description (as typed)"))
+    @admin.display(description=_("short description (as typed)"))
     def resource_description(self, obj):
-        return obj.resource.description or "—"
+        """What the submitter typed, kept apart from the resource that moderators edit."""
+        return obj.summary_as_typed or _("Not kept: sent before typed descriptions were kept.")
 
     @admin.display(description=_("link"))
     def resource_link(self, obj):
@@ -403,11 +411,10 @@ class SubmissionAdmin(admin.ModelAdmin):
     def resource_when(self, obj):
         resource = obj.resource
         if resource.starts_at:
-            local = timezone.localtime(resource.starts_at)
-            text = f"{local:%Y-%m-%d %H:%M} UTC"
-            if resource.timezone:
-                text += f" (the session's time zone: {resource.timezone})"
-            return text
+            when = session_clock(resource.starts_at, resource.timezone)
+            if resource.ends_at:
+                when = f"{when} – {session_clock(resource.ends_at, resource.timezone)}"
+            return f"{when} ({resource.timezone or 'UTC'})"
         return resource.date.isoformat() if resource.date else "—"
 
     @admin.display(description=_("language"))
@@ -498,25 +505,29 @@ class SubmissionAdmin(admin.ModelAdmin):
             _("Edit the resource: organisations, topics, wording"),
         )
 
-    @admin.display(description=_("same link or title"))
+    @admin.display(description=_("same link, or a title that says the same"))
     def possible_duplicates(self, obj):
-        found = list(moderation.possible_duplicates(obj.resource)[:20])
+        found = submission_duplicates([obj])[obj.pk][:20]
         if not found:
             return _("None found.")
+        reasons = {"link": _("the same link"), "title": _("a similar title")}
         return format_html_join(
             LINE_BREAK,
-            '#{} <a href="{}">{}</a> ({}){}',
+            '#{} <a href="{}">{}</a> ({}, {}){}',
             (
                 (
-                    r.pk,
-                    reverse("admin:resources_resource_change", args=[r.pk]),
-                    r.title,
-                    r.get_status_display().lower(),
-                    format_html(' · <a href="{}">{}</a>', r.get_absolute_url(), _("public page"))
-                    if r.is_published
+                    d.resource.pk,
+                    reverse("admin:resources_resource_change", args=[d.resource.pk]),
+                    d.resource.title,
+                    d.resource.get_status_display().lower(),
+                    reasons[d.reason],
+                    format_html(
+                        ' · <a href="{}">{}</a>', d.resource.get_absolute_url(), _("public page")
+                    )
+                    if d.is_published
                     else "",
                 )
-                for r in found
+                for d in found
             ),
         )
 
@@ -676,8 +687,11 @@ class SubmissionAdmin(admin.ModelAdmin):
         if decided and request.POST.get("post") != "yes":
             self.message_user(
                 request,
-                _("Left alone, already decided: %(titles)s")
-                % {"titles": "; ".join(s.resource.title for s in decided)},
+                admin_messages.ALREADY_DECIDED
+                % {
+                    "count": len(decided),
+                    "titles": "; ".join(f"“{s.resource.title}”" for s in decided),
+                },
                 messages.WARNING,
             )
         return [s for s in selected if s.decision in moderation.OPEN_DECISIONS]
@@ -725,17 +739,10 @@ class SubmissionAdmin(admin.ModelAdmin):
             else:
                 done.append(submission)
         if done:
-            decision = done[0].get_decision_display().lower()
-            self.message_user(
-                request,
-                _("%(count)d submission(s) %(decision)s: %(titles)s")
-                % {
-                    "count": len(done),
-                    "decision": decision,
-                    "titles": "; ".join(s.resource.title for s in done),
-                },
-                messages.SUCCESS,
-            )
+            titles = "; ".join(f"“{s.resource.title}”" for s in done)
+            decided = admin_messages.DECIDED[done[0].decision]
+            message = decided % {"count": len(done), "titles": titles}
+            self.message_user(request, message, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.ERROR)
 
@@ -934,9 +941,8 @@ class ProblemReportAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark the selected reports resolved"), permissions=["change"])
     def mark_resolved(self, request, queryset):
         count = resolve_reports(queryset, request.user)
-        self.message_user(
-            request, _("%(count)d report(s) marked resolved.") % {"count": count}, messages.SUCCESS
-        )
+        message = admin_messages.REPORTS_RESOLVED % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
 
     def get_urls(self):
         return [

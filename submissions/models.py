@@ -25,6 +25,8 @@ class Submission(models.Model):
     # What the submitter typed where our vocabulary has no field yet; moderators map it.
     proposed_organizations = models.CharField(max_length=500, blank=True)
     proposed_topics = models.CharField(max_length=500, blank=True)
+    # The short description exactly as the submitter typed it: moderators edit the resource's.
+    summary_as_typed = models.TextField(blank=True, editable=False)
 
     name = models.CharField(_("your name"), max_length=200, blank=True)
     email = models.EmailField(_("your e-mail"), blank=True)

@@ -12,8 +12,6 @@ from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -36,51 +34,9 @@ REJECTION_REASONS = [
 # Submissions still open to a decision: "changes requested" waits on the submitter, not closed.
 OPEN_DECISIONS = (Decision.PENDING, Decision.CHANGES_REQUESTED)
 
-# Resources a proposal can duplicate: those listed, or waiting to be.
-DUPLICATE_CANDIDATE_STATUSES = (Resource.Status.PUBLISHED, Resource.Status.PENDING)
-
 
 class ModerationError(Exception):
     """The decision cannot be taken (e.g. the submission was decided already)."""
-
-
-# --- Possible duplicates -------------------------------------------------------------------------
-
-
-def possible_duplicates(resource: Resource) -> QuerySet[Resource]:
-    """Other published or pending resources with the same normalised link or title."""
-    match = Q()
-    if resource.url_key:
-        match |= Q(url_key=resource.url_key)
-    if resource.title_key:
-        match |= Q(title_key=resource.title_key)
-    if not match:
-        return Resource.objects.none()
-    return (
-        Resource.objects.filter(match, status__in=DUPLICATE_CANDIDATE_STATUSES)
-        .exclude(pk=resource.pk)
-        .order_by("-status", "pk")  # published before pending, then oldest first
-    )
-
-
-def duplicate_count(resource_field: str = "resource") -> Coalesce:
-    """An annotation: how many other published or pending resources share the normalised link
-    or title of the row's resource (``resource_field`` is the path to it). One correlated
-    subquery served by the indexes on ``url_key`` and ``title_key``: a list of any length costs
-    one query, not one per row."""
-    outer_url = OuterRef(f"{resource_field}__url_key")
-    outer_title = OuterRef(f"{resource_field}__title_key")
-    matches = (
-        Resource.objects.filter(status__in=DUPLICATE_CANDIDATE_STATUSES)
-        .filter(
-            (Q(url_key=outer_url) & ~Q(url_key="")) | (Q(title_key=outer_title) & ~Q(title_key=""))
-        )
-        .exclude(pk=OuterRef(f"{resource_field}__pk"))
-        .order_by()
-        .annotate(n=Func("pk", function="COUNT"))
-        .values("n")
-    )
-    return Coalesce(Subquery(matches, output_field=IntegerField()), 0)
 
 
 # --- Links ----------------------------------------------------------------------------------------
@@ -104,13 +60,18 @@ def _page(name: str, fallback: str) -> str:
 
 
 def approve(submission: Submission, moderator) -> Submission:
-    """Publish the proposed resource now and tell the submitter where to find it."""
+    """Publish the proposed resource now and tell the submitter where to find it. Approving is
+    a review: the resource is recorded as reviewed now, by ``moderator``."""
     with transaction.atomic():
         resource = _lock(submission)
+        now = timezone.now()
+        resource.last_reviewed_at, resource.last_reviewed_by = now, moderator
+        fields = ["last_reviewed_at", "last_reviewed_by", "updated_at"]
         if resource.status != Resource.Status.PUBLISHED:
             resource.status = Resource.Status.PUBLISHED
-            resource.published_at = timezone.now()
-            resource.save(update_fields=["status", "published_at", "updated_at"])
+            resource.published_at = now
+            fields += ["status", "published_at"]
+        resource.save(update_fields=fields)
         _record(submission, moderator, Decision.APPROVED, "", "Approved and published.")
         _notify(
             submission,

@@ -100,7 +100,12 @@ def share(request):
         status = 400
         return render(request, "submissions/share.html", _share_context(form), status=status)
     data = form.cleaned_data
-    duplicates = find_duplicates(data.get("url", ""), data["title"])
+    duplicates = find_duplicates(
+        data.get("url", ""),
+        data["title"],
+        kind=data["kind"],
+        organizations=data.get("organizations", ""),
+    )
     by_link = [d for d in duplicates if d.reason == "link"]
     if by_link or (duplicates and not data.get("not_duplicate")):
         context = _share_context(form, duplicates=duplicates, blocking=bool(by_link))
@@ -140,6 +145,7 @@ def save_submission(data: dict, duplicates) -> Submission:
         resource=resource,
         proposed_organizations=data.get("organizations", ""),
         proposed_topics=data.get("other_topics", ""),
+        summary_as_typed=data["summary"],
         name=data["name"],
         email=data["email"],
         organization=data.get("organization", ""),

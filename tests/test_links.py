@@ -323,23 +323,20 @@ def test_the_command_prints_a_summary_line(site):
 
     output = run("--workers", "2", "--failures", "1")
 
-    assert output.strip() == (
-        "Checked 3 link(s): 1 ok, 1 redirected, 1 failing, 1 newly broken; "
-        "0 resource(s) with file problems."
-    )
+    assert output.strip() == "Checked 3 links: 1 ok, 1 redirected, 1 failing, 1 newly broken."
 
 
 def test_the_command_checks_one_resource_or_only_stale_ones(site):
     one = make_resource(url=site.url("/ok"))
     other = make_resource(url=site.url("/missing"))
 
-    assert "Checked 1 link(s): 1 ok" in run("--resource", one.slug)
+    assert "Checked 1 link: 1 ok" in run("--resource", one.slug)
     assert not LinkCheck.objects.filter(resource=other).exists()
-    assert "Checked 1 link(s): 0 ok" in run("--older-than", "1")  # only the unchecked one
-    assert "Checked 0 link(s)" in run("--older-than", "1")
+    assert "Checked 1 link: 0 ok" in run("--older-than", "1")  # only the unchecked one
+    assert "Checked 0 links:" in run("--older-than", "1")
     LinkCheck.objects.filter(resource=one).update(checked_at=one.published_at.replace(year=2020))
-    assert "Checked 1 link(s): 1 ok" in run("--older-than", "30")
-    assert "Checked 1 link(s): 1 ok" in run("--resource", str(one.pk))
+    assert "Checked 1 link: 1 ok" in run("--older-than", "30")
+    assert "Checked 1 link: 1 ok" in run("--resource", str(one.pk))
 
 
 @pytest.mark.parametrize(
@@ -433,8 +430,8 @@ def test_check_these_links_now_from_the_list_by_post(admin_client, site):
         follow=True,
     )
 
-    assert "Checked 1 link(s): 1 ok" in response.text
-    assert "1 unpublished resource(s) left out" in response.text
+    assert "Checked 1 link: 1 ok" in response.text
+    assert "Left out 1 unpublished resource: only published links are checked." in response.text
     assert list(LinkCheck.objects.values_list("pk", flat=True)) == [fine.pk]
 
 

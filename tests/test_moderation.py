@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from organizations.models import Organization
 from resources.models import Resource, Topic
@@ -119,8 +119,12 @@ def test_the_moderators_group_has_exactly_the_permissions_moderation_needs():
         ("resources", "delete_resourcefile"),
         ("thesaurus", "delete_label"),
     }
+    # They work the problem reports (view, resolve, notes) and see the link checker's records.
+    assert ("submissions", "change_problemreport") in granted
+    assert ("resources", "view_linkcheck") in granted
+    assert ("resources", "change_linkcheck") not in granted
     assert not {perm for perm in granted if perm[0] in {"auth", "admin", "contenttypes"}}
-    assert len(granted) == 6 + 8 * 3 + 3 + 2 + 7
+    assert len(granted) == 6 + 8 * 3 + 3 + 2 + 7 + 3
 
 
 # --- The queue -----------------------------------------------------------------------------------
@@ -286,10 +290,17 @@ def test_approving_publishes_notifies_and_records(
     resource = Resource.objects.get(pk=submission.resource_id)
     assert resource.status == Resource.Status.PUBLISHED
     assert resource.published_at is not None
+    # Approving is a review: the moderator's, recorded now and shown on the public page.
+    assert resource.last_reviewed_by == moderator
+    assert resource.last_reviewed_at == resource.published_at
     assert list(Resource.objects.published()) == [resource]
     search = client.get(reverse("resources:list"), {"q": "kintsugi"})
     assert resource.get_absolute_url() in search.text
-    assert client.get(resource.get_absolute_url()).status_code == 200
+    page = client.get(resource.get_absolute_url())
+    assert page.status_code == 200
+    reviewed = formats.date_format(timezone.localdate(resource.last_reviewed_at), "DATE_FORMAT")
+    assert f"Reviewed <time datetime=\"{timezone.localdate(resource.last_reviewed_at)}\">" \
+        f"{reviewed}</time>" in page.text  # fmt: skip
     # The submitter is told where to find it, and the outbox knows it was sent.
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]

@@ -269,7 +269,7 @@ def test_the_bulk_action_resolves_the_selected_reports(admin_client, reports):
         follow=True,
     )
 
-    assert "2 report(s) marked resolved." in response.text
+    assert "Marked 2 reports resolved." in response.text
     assert list(ProblemReport.objects.filter(resolved_at=None)) == [reports[2]]
 
 
