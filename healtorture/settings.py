@@ -252,6 +252,8 @@ SEARCH_PAGE_CACHE_SECONDS = int(os.environ.get("HEALTORTURE_SEARCH_PAGE_CACHE", 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The stylesheet that shows a feed as a page: browsers apply XSLT served as text/xsl.
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {

@@ -15,6 +15,7 @@ from .sitemaps import SITEMAPS, sitemap
 # spreadsheets) and for staff. Pages are in i18n_patterns below, under a language prefix.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # For crawlers: an index of one sitemap per kind of page, and robots.txt pointing to it.
     path(
         "sitemap.xml",

@@ -1,16 +1,18 @@
 """Site-wide views: the home page, the about page, the health check and the error pages."""
 
+import functools
 import logging
 import sys
 from urllib.parse import urlencode
 
+from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from organizations.models import Organization
@@ -68,6 +70,25 @@ def home(request):
 @require_safe
 def about(request):
     return render(request, "about.html")
+
+
+# The icon that browsers ask for at /favicon.ico whatever the page says; pages link to the same
+# file's fingerprinted copy under /static/. This address cannot change with the file, so it is
+# kept for 30 days rather than a year.
+FAVICON_MAX_AGE = 30 * 24 * 3600
+
+
+@functools.cache
+def favicon_bytes() -> bytes:
+    with open(finders.find("favicon.ico"), "rb") as handle:
+        return handle.read()
+
+
+@require_safe
+@cache_control(public=True, max_age=FAVICON_MAX_AGE)
+def favicon(request):
+    """The site's icon at the address every browser tries, instead of a 404 on every visit."""
+    return HttpResponse(favicon_bytes(), content_type="image/x-icon")
 
 
 @never_cache

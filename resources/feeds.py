@@ -11,6 +11,10 @@ not by their own date), so that a subscriber hears of an old report the day it i
 
 Each has an Atom twin at the same path plus ``atom/``. A feed costs the same few queries however
 many items it holds.
+
+A feed opened in a browser is shown as a page (``static/feeds/feed.xsl``, named by an
+``xml-stylesheet`` processing instruction) that says what a feed is and how to follow it, in words
+the feed carries in an element of its own namespace (``ht:reading``), which feed readers ignore.
 """
 
 from __future__ import annotations
@@ -22,19 +26,26 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.cache import patch_vary_headers
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from organizations.models import Organization
 
 from .models import Guide, Resource, Topic
+from .phrases import describe
 from .search import Search
 
 FEED_SIZE = 50
 SITE = "HealTorture"
 DC_NAMESPACE = "http://purl.org/dc/elements/1.1/"
+# Our own elements: the words of the page a browser shows for a feed (see ``reading``).
+PAGE_NAMESPACE = "https://healtorture.org/ns/feed-page"
 # Characters XML 1.0 cannot hold: Django's XML writer refuses them (a 500) rather than drop them.
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -52,8 +63,44 @@ def xml_text(value):
 # --- the documents ------------------------------------------------------------------------------
 
 
+def reading(source: Source) -> dict[str, str]:
+    """What the page of a feed opened in a browser says, in the visitor's language."""
+    return {
+        "lang": get_language(),
+        "dir": "rtl" if get_language_bidi() else "ltr",
+        "stylesheet": static("css/site.css"),
+        "what": _(
+            "This is a feed: the newest resources of this list, which a feed reader app checks "
+            "for you, so that you hear of each new one without coming back to this site."
+        ),
+        "how": _(
+            "To follow it, copy the address below into your feed reader (often under “Add feed” "
+            "or “Subscribe”). Many news, podcast and e-mail apps can follow feeds too."
+        ),
+        "address": _("Address of this feed"),
+        "page": _("See this list on the site"),
+        "latest": _("Newest resources"),
+    }
+
+
+def add_reading(handler, words: dict | None) -> None:
+    """The ``ht:reading`` element: its texts as child elements, the rest as attributes."""
+    if not words:
+        return
+    attributes = {"xmlns:ht": PAGE_NAMESPACE}
+    attributes.update({name: words[name] for name in ("lang", "dir", "stylesheet")})
+    handler.startElement("ht:reading", attributes)
+    for name in ("what", "how", "address", "page", "latest"):
+        handler.addQuickElement(f"ht:{name}", xml_text(words[name]))
+    handler.endElement("ht:reading")
+
+
 class RssFeed(Rss201rev2Feed):
-    """RSS 2.0 with one ``dc:creator`` per organisation."""
+    """RSS 2.0 with one ``dc:creator`` per organisation, and the words of its page."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        add_reading(handler, self.feed.get("reading"))
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -62,7 +109,22 @@ class RssFeed(Rss201rev2Feed):
 
 
 class AtomFeed(Atom1Feed):
-    """Atom 1.0 with one ``<author>`` per organisation (Django's writes only one)."""
+    """Atom 1.0 with one ``<author>`` per organisation (Django's writes only one), and, as the
+    RSS twin, the stylesheet and the words of its page (Django gives stylesheets to RSS only)."""
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", str(stylesheet))
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        add_reading(handler, self.feed.get("reading"))
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -120,6 +182,16 @@ class ResourceFeed(Feed):
     feed_type = RssFeed
     max_enclosures = 1  # RSS 2.0 allows one enclosure per item
 
+    def __call__(self, request, *args, **kwargs):
+        """The feed; to a browser (which asks for HTML first) labelled as plain XML, the one
+        kind of XML that browsers show through its stylesheet (RSS and Atom they show as text or
+        download). The document is the same either way."""
+        response = super().__call__(request, *args, **kwargs)
+        if "text/html" in request.headers.get("Accept", ""):
+            response["Content-Type"] = "application/xml; charset=utf-8"
+        patch_vary_headers(response, ["Accept"])
+        return response
+
     def get_feed(self, obj, request):
         """The feed, with every text in it made writable as XML: a search typed with a control
         character, or a title pasted with a vertical tab, must not break the whole feed."""
@@ -150,6 +222,12 @@ class ResourceFeed(Feed):
 
     def title(self, source: Source) -> str:
         return source.title
+
+    def stylesheets(self, source: Source) -> list[Stylesheet]:
+        return [Stylesheet(static("feeds/feed.xsl"), mimetype="text/xsl")]
+
+    def feed_extra_kwargs(self, source: Source) -> dict:
+        return {"reading": reading(source)}
 
     def description(self, source: Source) -> str:
         return source.description
@@ -203,10 +281,9 @@ class SearchFeed(ResourceFeed):
     def get_object(self, request):
         search = Search(feed_params(request), page_size=FEED_SIZE, facets=False)
         query = feed_params(request).urlencode()
-        if search.text:
-            title = _("HealTorture: resources matching “%(text)s”") % {"text": search.text}
-        elif query:
-            title = _("HealTorture: resources for a search")
+        phrase = describe(search.filterset)
+        if phrase:
+            title = _("HealTorture: %(search)s") % {"search": phrase}
         else:
             title = _("HealTorture: new resources")
         return Source(
@@ -228,9 +305,11 @@ class TopicFeed(ResourceFeed):
     def get_object(self, request, slug):
         topic = get_object_or_404(Topic, slug=slug)
         search = Search(feed_params(request, topic=topic.slug), page_size=FEED_SIZE, facets=False)
+        narrowed = set(feed_params(request)) - {"topic", "topic_mode"}
         return Source(
             request=request,
-            title=f"{SITE}: {topic.label}",
+            # Its name, or with further filters the whole search: "Videos about Children".
+            title=f"{SITE}: " + (describe(search.filterset) if narrowed else topic.label),
             description=topic.description
             or _("New resources on %(topic)s.") % {"topic": topic.label},
             page_url=with_query(topic.get_absolute_url(), request.GET.urlencode()),

@@ -115,8 +115,12 @@ def test_a_keyboard_user_searches_filters_and_removes_the_filter(live_server, pa
     tab_to(page, webinar)
     page.keyboard.press("Space")
     expect(webinar).to_be_checked()
+    # The filter applies at once (with the words typed so far), and says so.
+    expect(page.get_by_role("status")).to_have_text("2 resources")
+    expect(webinar).to_be_focused()
     tab_to(page, page.get_by_role("button", name="Search", exact=True), backwards=True)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url("**?*kind=webinar*")
 
     expect(page.get_by_role("heading", level=2, name="2 resources")).to_be_visible()

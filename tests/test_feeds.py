@@ -4,9 +4,11 @@ follow, enclosures for files, and a constant number of queries."""
 import datetime as dt
 import json
 import re
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -296,6 +298,91 @@ def test_pages_link_their_feeds(client, content):
 
     for url in [*home, *search, *topic, *organization, *guide]:
         assert client.get(url.replace("&amp;", "&")).status_code == 200, url
+
+
+# --- A feed's title, and the feed opened in a browser ---------------------------------------------
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+PAGE_NS = "{https://healtorture.org/ns/feed-page}"
+
+
+@pytest.mark.parametrize(
+    "params,language,title",
+    [
+        ({"kind": "video", "language": "en", "topic": "children"}, "en",
+         "HealTorture: Videos in English about Children"),
+        ({"kind": ["webinar", "guide"], "organization": "cvt"}, "en",
+         "HealTorture: Webinars or Guides and manuals from Center for Victims of Torture"),
+        ({"q": "children", "topic": ["children", "interpreters"], "topic_mode": "all"}, "en",
+         "HealTorture: Resources matching “children” about Children and Interpreters"),
+        ({"kind": "video", "language": ["en", "fr"]}, "fr",
+         "HealTorture : Vidéos en anglais ou français"),
+        ({"kind": "video", "language": "en"}, "es", "HealTorture: Vídeos en inglés"),
+        ({"kind": "webinar", "language": "en"}, "ar",
+         "HealTorture: ندوات عبر الإنترنت باللغة الإنجليزية"),
+    ],
+)  # fmt: skip
+def test_a_search_feed_is_titled_with_its_search_in_the_readers_language(
+    client, content, params, language, title
+):
+    response = client.get(
+        reverse("resources:search-feed"), params, headers={"accept-language": language}
+    )
+    assert parse(response).feed.title == title
+
+
+def test_a_topic_feed_narrowed_by_filters_names_them_all(client, content):
+    url = reverse("resources:topic-feed", args=["children"])
+    assert parse(client.get(url, {"kind": "webinar"})).feed.title == (
+        "HealTorture: Webinars about Children"
+    )
+
+
+@pytest.mark.parametrize("name,args", ALL_FEEDS, ids=IDS)
+def test_every_feed_names_a_same_origin_stylesheet_and_still_parses(client, content, name, args):
+    response = client.get(reverse(f"resources:{name}", args=args))
+    text = response.text
+    # The processing instruction comes before the root element, pointing to our own XSL file.
+    found = re.search(r"<\?xml-stylesheet ([^?]*)\?>\s*<(rss|feed)\b", text)
+    assert found, text[:300]
+    attributes = dict(re.findall(r'(\w+)="([^"]*)"', found.group(1)))
+    assert attributes["type"] == "text/xsl"
+    assert attributes["href"] == "/static/feeds/feed.xsl"
+    assert finders.find("feeds/feed.xsl")
+    # Feed readers still read it (feedparser, and a plain XML parser).
+    assert parse(response).entries
+    root = ElementTree.fromstring(response.content)  # noqa: S314 (our own feed, in a test)
+    reading = root.find(f".//{PAGE_NS}reading")
+    assert reading.get("lang") == "en" and reading.get("dir") == "ltr"
+    assert reading.get("stylesheet") == "/static/css/site.css"
+    assert "feed reader" in reading.find(f"{PAGE_NS}how").text
+
+
+def test_the_feed_stylesheet_needs_no_script_and_no_inline_style():
+    xsl = ElementTree.parse(finders.find("feeds/feed.xsl")).getroot()  # noqa: S314 (our own file)
+    everything = list(xsl.iter())
+    assert not [e for e in everything if e.tag in {"script", "style"}]
+    assert not [e for e in everything if "style" in e.attrib or "onload" in e.attrib]
+    links = [e for e in everything if e.tag == "link"]
+    assert [link.get("rel") for link in links] == ["stylesheet"]
+
+
+@pytest.mark.parametrize("feed", ["search-feed", "search-feed-atom"])
+def test_a_browser_gets_the_feed_labelled_as_xml_and_a_reader_as_a_feed(client, content, feed):
+    url = reverse(f"resources:{feed}")
+    reader = client.get(url, headers={"accept": "application/rss+xml, application/atom+xml"})
+    browser = client.get(url, headers={"accept": BROWSER_ACCEPT})
+    assert reader["Content-Type"].startswith(("application/rss+xml", "application/atom+xml"))
+    assert browser["Content-Type"] == "application/xml; charset=utf-8"
+    assert browser.content == reader.content
+    assert "Accept" in browser["Vary"] and "Accept" in reader["Vary"]
+
+
+def test_an_arabic_reader_gets_the_feed_page_right_to_left(client, content):
+    response = client.get(reverse("resources:search-feed"), headers={"accept-language": "ar"})
+    root = ElementTree.fromstring(response.content)  # noqa: S314 (our own feed, in a test)
+    reading = root.find(f".//{PAGE_NS}reading")
+    assert reading.get("lang") == "ar" and reading.get("dir") == "rtl"
 
 
 # --- Organization JSON-LD -----------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """The public pages answer, show only published content, and cost a constant number of queries."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from resources.models import Guide, GuideItem, Resource
 
@@ -87,3 +90,69 @@ def test_the_topic_count_counts_only_published_resources(client, content):
     response = client.get(reverse("resources:topics"))
 
     assert '<bdi>Children</bdi> <span class="count">(8)</span>' in response.text
+
+
+def test_the_site_icon_is_served_where_browsers_look_for_it_and_kept_long(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert response.content.startswith(b"\x00\x00\x01\x00")  # an ICO file's header
+    assert b"\x89PNG" in response.content  # its images
+    assert "public" in response["Cache-Control"]
+    assert "max-age=2592000" in response["Cache-Control"]  # 30 days
+    # Pages name the same icon among the static files (cached for a year once fingerprinted).
+    page = client.get(reverse("about")).text
+    assert '<link rel="icon" href="/static/favicon.ico" sizes="16x16 32x32">' in page
+
+
+class StoredText(HTMLParser):
+    """The elements whose text is ``texts``, with their ``dir`` (or that of a ``bdi`` around)."""
+
+    def __init__(self, texts):
+        super().__init__()
+        self.texts, self.found, self.open = set(texts), [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in {"br", "img", "input", "meta", "link"}:
+            self.open.append("auto" if tag == "bdi" else dict(attrs).get("dir"))
+
+    def handle_endtag(self, tag):
+        if self.open and tag not in {"br", "img", "input", "meta", "link"}:
+            self.open.pop()
+
+    def handle_data(self, data):
+        if data.strip() in self.texts:
+            self.found.append((data.strip(), [d for d in self.open if d]))
+
+
+@pytest.mark.parametrize("page", ["guides", "guide", "home", "organisation", "organisations"])
+def test_on_an_arabic_page_stored_text_takes_its_own_direction(client, content, page):
+    """English titles, summaries and names on a right-to-left page read left to right, with their
+    full stop at their end: every block of text from the database has dir="auto"."""
+    guide, org = content["guide"], content["org"]
+    guide.summary = "Where to begin."
+    guide.introduction = "Start here."
+    guide.featured = True
+    guide.save()
+    guide.key_organizations.set([org])
+    org.description = "A treatment centre."
+    org.save()
+    with translation.override("ar"):
+        url = {
+            "guides": reverse("resources:guides"),
+            "guide": guide.get_absolute_url(),
+            "home": reverse("home"),
+            "organisation": org.get_absolute_url(),
+            "organisations": reverse("organizations:list"),
+        }[page]
+    assert url.startswith("/ar/")
+    texts = {"Children", "Where to begin.", "Start here.", "Center for Victims of Torture",
+             "A treatment centre.", "Published 0", "CVT"}  # fmt: skip
+    parser = StoredText(texts)
+    parser.feed(client.get(url).text)
+
+    assert parser.found, "none of the stored texts is on the page"
+    for text, directions in parser.found:
+        # The text's own element (or one around it, inside <main>) decides its direction.
+        assert directions and directions[-1] == "auto", (page, text, directions)
