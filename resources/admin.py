@@ -226,11 +226,10 @@ class ResourceAdmin(admin.ModelAdmin):
             resource.published_at = resource.published_at or now
             resource.save(update_fields=["status", "published_at", "updated_at"])
             count += 1
-        self.message_user(
-            request,
-            admin_messages.PUBLISHED % {"count": count},
-        )
-        if skipped := waiting.count():
+        skipped = waiting.count()
+        if count or not skipped:
+            self.message_user(request, admin_messages.PUBLISHED % {"count": count})
+        if skipped:
             self.message_user(
                 request,
                 admin_messages.WAITING_IN_QUEUE % {"count": skipped},

@@ -77,20 +77,37 @@ def _fold(word: str) -> str:
     return word
 
 
+def _terms(title: str) -> dict[str, set[str]]:
+    """Each word of a title that says what it is about (singular), with the forms it was
+    written in."""
+    text = _plain(title)
+    for pattern, words in ABBREVIATIONS:
+        text = pattern.sub(words, text)
+    terms: dict[str, set[str]] = {}
+    for word in WORD.findall(text):
+        if word not in STOP_WORDS and word not in FORMAT_WORDS:
+            terms.setdefault(_fold(word), set()).add(word)
+    return terms
+
+
 def title_words(title: str) -> frozenset[str]:
     """The words of a title that say what it is about.
 
     >>> sorted(title_words("Istanbul Protocol Q&A video (IRCT)"))
     ['answer', 'irct', 'istanbul', 'protocol', 'question']
     """
-    text = _plain(title)
-    for pattern, words in ABBREVIATIONS:
-        text = pattern.sub(words, text)
-    return frozenset(
-        _fold(word)
-        for word in WORD.findall(text)
-        if word not in STOP_WORDS and word not in FORMAT_WORDS
-    )
+    return frozenset(_terms(title))
+
+
+def candidate_query(title: str) -> str:
+    """A text search query (simple configuration) for the titles that share a word with this
+    one, in any of the forms it was written in or its singular.
+
+    >>> candidate_query("Questions on sleep")
+    'question | questions | sleep'
+    """
+    terms = _terms(title)
+    return " | ".join(sorted(set().union(*terms.values(), terms)))
 
 
 def organization_keys(names: str) -> frozenset[str]:
@@ -235,9 +252,10 @@ def _same_links(proposals: list[Proposal]) -> dict[int, list[int]]:
 
 
 def _closest_titles(proposals: list[Proposal]) -> dict[int, list[int]]:
-    """Each proposal's candidates, in one statement: the resources whose search words share most
-    with its title's (prefixes, so that plurals meet), or whose normalised title is the same."""
-    queries = [" | ".join(f"{word}:*" for word in sorted(p.words)) for p in proposals]
+    """Each proposal's candidates, in one statement: the resources whose search words share
+    enough with its title's (see candidate_query), closest first, or whose normalised title is
+    the same."""
+    queries = [candidate_query(p.title) for p in proposals]
     keys = [title_key(p.title) for p in proposals]
     own = [p.pk or 0 for p in proposals]
     table = Resource._meta.db_table

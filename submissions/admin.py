@@ -340,8 +340,10 @@ class SubmissionAdmin(admin.ModelAdmin):
         for the page's rows together (see resources.duplicates)."""
         changelist = super().get_changelist_instance(request)
         rows = list(changelist.result_list)  # the page's rows, as the template will show them
-        for row, found in zip(rows, submission_duplicates(rows).values(), strict=True):
-            row.duplicate_count = len(found)
+        open_rows = [row for row in rows if row.decision in moderation.OPEN_DECISIONS]
+        found = submission_duplicates(open_rows)
+        for row in rows:
+            row.duplicate_count = len(found[row.pk]) if row.pk in found else None
         return changelist
 
     # -- The list
@@ -364,6 +366,8 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("duplicates?"))
     def duplicates(self, obj):
+        if obj.duplicate_count is None:
+            return "—"  # decided: nothing left to compare
         if not obj.duplicate_count:
             return "0"
         return format_html("<strong>{}</strong>", obj.duplicate_count)

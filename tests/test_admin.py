@@ -90,7 +90,10 @@ def test_a_public_proposal_is_published_only_through_the_queue(admin_client):
     )
     resource.refresh_from_db()
     assert resource.status == Resource.Status.PENDING
-    assert "wait in the submissions queue" in response.text
+    assert [str(m) for m in response.context["messages"]] == [
+        "1 resource was proposed by the public and waits in the submissions queue: approve it "
+        "there, so that its submitter is told.",
+    ]
 
     change = admin_client.get(reverse("admin:resources_resource_change", args=[resource.pk]))
     assert "Some centre" in change.text
