@@ -103,7 +103,7 @@ def test_the_site_icon_is_served_where_browsers_look_for_it_and_kept_long(client
     assert "max-age=2592000" in response["Cache-Control"]  # 30 days
     # Pages name the same icon among the static files (cached for a year once fingerprinted).
     page = client.get(reverse("about")).text
-    assert '<link rel="icon" href="/static/favicon.ico" sizes="16x16 32x32">' in page
+    assert '<link rel="icon" href="/static/favicon.ico">' in page
 
 
 class StoredText(HTMLParser):
