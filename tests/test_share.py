@@ -470,3 +470,17 @@ def test_the_moderators_e_mail_links_to_the_sites_configured_address(
     admin = reverse("admin:submissions_submission_change", args=[Submission.objects.get().pk])
     assert f"Review it in the admin: https://directory.example.org{admin}" in to_moderators.body
     assert not any("127.0.0.1" in m.body for m in mail.outbox)
+
+
+def test_a_recording_typed_in_is_kept_when_the_rate_limit_refuses_the_form(client, settings):
+    settings.SHARE_RATE = "1/h"
+    assert client.post(SHARE, proposal(url="https://a.example/1")).status_code == 302
+
+    response = client.post(SHARE, proposal(
+        title="Second", url="https://a.example/2", kind="webinar", date="2019-03-01",
+        recording_url="https://example.org/recording-2019",
+    ))  # fmt: skip
+
+    assert response.status_code == 429
+    assert 'value="https://example.org/recording-2019"' in response.text
+    assert response.text.index('id="id_date"') < response.text.index('name="recording_url"')
