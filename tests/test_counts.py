@@ -142,7 +142,7 @@ def test_one_filter_value_shows_its_kept_count(client, params, expected):
     assert len(search.page.object_list) == expected
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_filing_under_own_dates_migrates_the_search_rows_and_counts_both_ways():
     """resources 0012 and search 0005: a resource without a date of its own leaves its year (the
     day it was listed here) and comes back to it when the migrations are undone; the kept counts
