@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The address e-mails link to: the one `make run` serves, unless the environment gives another.
+HEALTORTURE_SITE_URL ?= http://127.0.0.1:$(PORT)
 WORKERS ?= 3
 STAMP := $(VENV)/.installed
 
@@ -43,10 +45,11 @@ run: install  ## Set up everything and serve the site on http://127.0.0.1:$(PORT
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@echo
 	@echo "  HealTorture is at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "  E-mails link to $(HEALTORTURE_SITE_URL) (HEALTORTURE_SITE_URL)."
 	@echo "  Create an admin account: $(BIN)/python manage.py createsuperuser"
 	@echo "  Stop with Ctrl-C; the database keeps running (make db-stop stops it)."
 	@echo
-	$(BIN)/gunicorn healtorture.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+	HEALTORTURE_SITE_URL='$(HEALTORTURE_SITE_URL)' $(BIN)/gunicorn healtorture.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
 test: install  ## Run the whole test suite (needs nothing else)

@@ -61,6 +61,14 @@ def unprefixed(path: str) -> str:
     return path[len(language) + 1 :] if language else path
 
 
+def weekday_and_date(day) -> str:
+    """A day in the active language: "Thursday 20 August 2026"."""
+    return _("%(weekday)s %(date)s") % {
+        "weekday": date_format(day, "l"),
+        "date": date_format(day, "DATE_FORMAT"),
+    }
+
+
 def day_and_time(moment, *, weekday: bool = False, short: bool = False) -> str:
     """A moment's date and clock time in the active language: "Thursday 20 August 2026, 12:00"
     (``weekday``), "20 August 2026, 12:00", or "20 Aug, 12:00" (``short``: the language's
@@ -68,7 +76,5 @@ def day_and_time(moment, *, weekday: bool = False, short: bool = False) -> str:
     if short:
         day = date_format(moment, "MONTH_DAY_FORMAT")
     else:
-        day = date_format(moment, "DATE_FORMAT")
-        if weekday:
-            day = _("%(weekday)s %(date)s") % {"weekday": date_format(moment, "l"), "date": day}
+        day = weekday_and_date(moment) if weekday else date_format(moment, "DATE_FORMAT")
     return _("%(date)s, %(time)s") % {"date": day, "time": f"{moment:%H:%M}"}

@@ -291,8 +291,30 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "HealTorture <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The site's public address, for links in e-mails.
-SITE_URL = os.environ.get("HEALTORTURE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _site_url() -> str:
+    """The site's public address, for the links in e-mails (and the link checker's name):
+    ``HEALTORTURE_SITE_URL``, which a server that answers to a non-local host must set; locally
+    the address ``make run`` serves (it sets the variable from ``PORT``)."""
+    url = os.environ.get("HEALTORTURE_SITE_URL", "").strip().rstrip("/")
+    if url:
+        if not url.startswith(("https://", "http://")):
+            raise ImproperlyConfigured(
+                f"HEALTORTURE_SITE_URL={url} is not an address: give it with its scheme, e.g. "
+                "https://healtorture.example"
+            )
+        return url
+    if not (DEBUG or IS_LOCAL):
+        raise ImproperlyConfigured(
+            "HEALTORTURE_SITE_URL must be set when the site answers to a non-local host "
+            f"(DJANGO_ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)}): e-mails link to it, e.g. "
+            "HEALTORTURE_SITE_URL=https://healtorture.example"
+        )
+    return "http://127.0.0.1:8000"
+
+
+SITE_URL = _site_url()
 # Who is told about new submissions and contact messages.
 MODERATOR_EMAILS = env_list("HEALTORTURE_MODERATOR_EMAILS")
 

@@ -7,7 +7,7 @@ One :class:`Digest` feeds both the page (``/digest/2026-q4/``) and the e-mail
   type in the order of ``Resource.Kind``, each group with its full count and at most
   ``PER_KIND`` of its newest items;
 - *sessions*: published resources whose session starts in the quarter or the next one, in date
-  order, at most ``MAX_SESSIONS``.
+  order, at most ``MAX_SESSIONS`` (a session that gives only its day, by that day).
 
 Quarters are in UTC (the site's time zone). A quarter further ahead than the next one has no
 digest yet.
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -33,10 +32,11 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from healtorture.i18n import day_and_time
+from common.timezones import utc_day, zone_named
+from healtorture.i18n import day_and_time, weekday_and_date
 
 from .filters import ResourceFilterSet
-from .models import Resource
+from .models import SESSION_ORDER, Resource, is_session
 from .search import Search
 
 # Enough to read in one sitting, and within the page's weight budget with 100,000 resources
@@ -193,20 +193,22 @@ class Digest:
     @cached_property
     def sessions(self) -> list[Resource]:
         """Live sessions starting in this quarter or the next, in date order, with their start
-        written out in their own time zone (``when``) and in UTC (``when_utc``)."""
+        written out in their own time zone (``when``) and in UTC (``when_utc``), or their day."""
+        first, end = self.quarter.start, self.quarter.next.end
         sessions = list(
             self._published()
-            .filter(starts_at__gte=self.quarter.start, starts_at__lt=self.quarter.next.end)
+            .filter(is_session(), session_start__gte=first, session_start__lt=end)
             .defer("description")
-            .order_by("starts_at", "pk")[: MAX_SESSIONS + 1]
+            .order_by(*SESSION_ORDER)[: MAX_SESSIONS + 1]
         )
         self.more_sessions = len(sessions) > MAX_SESSIONS
         sessions = sessions[:MAX_SESSIONS]
         for session in sessions:
-            try:
-                zone = zoneinfo.ZoneInfo(session.timezone or "UTC")
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                zone = zoneinfo.ZoneInfo("UTC")
+            if session.starts_at is None:
+                session.when, session.when_utc = weekday_and_date(session.date), None
+                session.is_past = session.date < utc_day(self.now)
+                continue
+            zone = zone_named(session.timezone)
             local, utc = session.starts_at.astimezone(zone), session.starts_at.astimezone(dt.UTC)
             session.when = f"{day_and_time(local, weekday=True)} {local.tzname()}"
             session.when_utc = None if zone.key == "UTC" else f"{day_and_time(utc, short=True)} UTC"

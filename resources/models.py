@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from common.timezones import utc_day
 from healtorture.text import render_markdown
 from thesaurus.models import Concept, ConceptOf
 
@@ -263,10 +264,49 @@ class Series(models.Model):
         return self.name
 
 
+def is_session() -> models.Q:
+    """Live sessions: resources that happen at a time, or live kinds (webinar, e-consultation,
+    event) that give only their day. The events page, calendars and the digest list these."""
+    return models.Q(session_start__isnull=False)
+
+
+def utc_midnight(day: str, days_after: int = 0) -> Func:
+    """The moment (UTC) a date column's day begins, or ``days_after`` days later."""
+    shift = f" + {days_after}" if days_after else ""
+    return Func(
+        F(day),
+        template=f"timezone('UTC', ((%(expressions)s){shift})::timestamp)",
+        output_field=models.DateTimeField(),
+    )
+
+
 def not_over(now) -> models.Q:
-    """Sessions that have not ended yet (those without an end time: not started yet). The one
-    meaning of "upcoming", for the search filter, the events page, calendars and the home page."""
-    return models.Q(ends_at__gte=now) | models.Q(ends_at=None, starts_at__gte=now)
+    """Sessions that have not ended yet (those without an end time: not started yet; those that
+    give only their day: until that day ends, in UTC). The one meaning of "upcoming", for the
+    search filter, the events page, calendars and the home page.
+
+    On the columns a search row shares with a resource. A resource also keeps it in
+    ``session_end`` (indexed): :func:`sessions_not_over` is the same condition on that column."""
+    return (
+        models.Q(ends_at__gte=now)
+        | models.Q(ends_at=None, starts_at__gte=now)
+        | models.Q(starts_at=None, kind__in=Resource.LIVE_KINDS, sort_date__gte=utc_day(now))
+    )
+
+
+def sessions_not_over(now) -> models.Q:
+    """:func:`not_over`, for resources: read along the index of ``session_end``."""
+    return models.Q(session_end__gte=now)
+
+
+# The published sessions' indexes: every condition of ``published().filter(is_session())``, so
+# that PostgreSQL reads a count of them (past sessions) from the index alone.
+PUBLISHED_SESSION = Q(status="published", published_at__isnull=False, session_start__isnull=False)
+
+# Sessions in time order (a day's sessions that give no time at the start of the day, UTC), and
+# the most recent first.
+SESSION_ORDER = ["session_start", "pk"]
+PAST_SESSION_ORDER = ["-session_start", "-pk"]
 
 
 # How long a review holds: after that a published resource is due for another look.
@@ -347,7 +387,7 @@ class ResourceQuerySet(models.QuerySet):
 
     def upcoming(self, now=None):
         """Live sessions that have not ended yet, soonest first."""
-        return self.filter(not_over(now or timezone.now())).order_by("starts_at", "pk")
+        return self.filter(sessions_not_over(now or timezone.now())).order_by(*SESSION_ORDER)
 
     def with_organizations(self):
         """Prefetch the published organisations of each resource, with what pages show of them."""
@@ -591,15 +631,35 @@ class Resource(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
-    # The date a resource is filed and sorted under: its own, else its session's, else the day
-    # it was published (UTC). Kept by the database, indexed for "newest first".
+    # The date a resource is filed and sorted under: its own (when it was presented or its
+    # organisation published it), else its session's day (UTC); none when it has neither, never
+    # the day it was listed here. Kept by the database, indexed for "newest first" and years.
     sort_date = models.GeneratedField(
         expression=Coalesce(
             "date",
             Cast(Func(Value("UTC"), F("starts_at"), function="timezone"), models.DateField()),
-            Cast(Func(Value("UTC"), F("published_at"), function="timezone"), models.DateField()),
         ),
         output_field=models.DateField(),
+        db_persist=True,
+    )
+    # A live session's start: its time, or the start (UTC) of its day when it gives only its
+    # day; and when it is over: its end, else its start (a session without an end is upcoming
+    # until it starts), else the end of its day. Empty for what is not a session. Kept by the
+    # database (written by hand in migration 0012), indexed for the events page and calendars.
+    session_start = models.GeneratedField(
+        expression=Case(
+            When(starts_at__isnull=False, then=F("starts_at")),
+            When(Q(kind__in=LIVE_KINDS, date__isnull=False), then=utc_midnight("date")),
+        ),
+        output_field=models.DateTimeField(),
+        db_persist=True,
+    )
+    session_end = models.GeneratedField(
+        expression=Case(
+            When(starts_at__isnull=False, then=Coalesce("ends_at", "starts_at")),
+            When(Q(kind__in=LIVE_KINDS, date__isnull=False), then=utc_midnight("date", 1)),
+        ),
+        output_field=models.DateTimeField(),
         db_persist=True,
     )
     # Unstemmed words of title and summary, for prefix matching ("istan" finds "Istanbul").
@@ -624,6 +684,17 @@ class Resource(models.Model):
                 F("id").desc(),
                 condition=models.Q(status="published"),
                 name="resource_published_sort_date",
+            ),
+            models.Index(
+                F("session_end"),
+                condition=PUBLISHED_SESSION,
+                name="resource_session_end",
+            ),
+            models.Index(
+                F("session_start").desc(),
+                F("id").desc(),
+                condition=PUBLISHED_SESSION,
+                name="resource_session_start",
             ),
             GinIndex(fields=["topic_ids"], name="resource_topic_ids_gin"),
             GinIndex(fields=["organization_ids"], name="resource_organization_ids_gin"),
@@ -742,7 +813,14 @@ class Resource(models.Model):
         return self.kind in self.LIVE_KINDS
 
     @property
+    def is_session_day(self) -> bool:
+        """A live session that gives its day but no time."""
+        return self.starts_at is None and self.is_live_kind and self.date is not None
+
+    @property
     def is_upcoming(self) -> bool:
+        if self.is_session_day:
+            return self.date >= utc_day(timezone.now())
         return self.starts_at is not None and (self.ends_at or self.starts_at) >= timezone.now()
 
     @property

@@ -58,6 +58,9 @@ ORDERS = {
     "oldest": ["sort_date", "resource_id"],
     "title": ["sort_title", "resource_id"],
 }
+# Columns some rows leave empty (a resource without a date of its own): those rows come after the
+# others whichever way the column is sorted (the search rows' indexes are built so).
+NULLS_LAST = {"sort_date"}
 SEARCH_CACHE_SECONDS = 600
 # Markers PostgreSQL puts around highlighted words; replaced by <mark> after escaping the text.
 MARK_START, MARK_END = "\x02", "\x03"
@@ -432,7 +435,7 @@ class Search:
             ))  # fmt: skip
             after = 1 if order[0] == "-matched" else 0  # more of the words first, still
             order = [*order[:after], "-primary", *order[after:]]
-        return queryset.order_by(*order)
+        return queryset.order_by(*[ordering(name) for name in order])
 
     def resources(self, prepare=lambda queryset: queryset) -> OrderedResources:
         """Every result as a resource, in the page's order, read a slice or a chunk at a time
@@ -697,7 +700,9 @@ class Search:
         with its score in "some" mode, 'sort:number') for the statement that counts (see
         ``_counted_page``)."""
         by = ", ".join(
-            f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in order
+            f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}"
+            + (" NULLS LAST" if name.lstrip("-") in NULLS_LAST else "")
+            for name in order
         )
         item = "resource_id || ':' || matched" if "-matched" in order else "resource_id"
         start = (number - 1) * self.page_size
@@ -787,6 +792,16 @@ FACET_TABLES = {
                      " AND t.status = 'published'"),
     "region": ("resources_region", "t.name", "t.concept_id", ""),
 }  # fmt: skip
+
+
+def ordering(name: str):
+    """``order_by()``'s argument for a column of ``ORDERS`` ("-sort_date": descending)."""
+    column = name.lstrip("-")
+    if column not in NULLS_LAST:
+        return name
+    return (
+        F(column).desc(nulls_last=True) if name.startswith("-") else F(column).asc(nulls_last=True)
+    )
 
 
 def kept_parts(names) -> list[str]:

@@ -32,8 +32,10 @@ class SearchRow(models.Model):
     language = models.CharField(max_length=3)
     access = models.CharField(max_length=20)
     published_at = models.DateTimeField()
-    sort_date = models.DateField()
-    year = models.SmallIntegerField()
+    # The resource's own date (or its session's day) and its year; none when it has neither:
+    # counted under no year, sorted after the dated ones (migration 0005).
+    sort_date = models.DateField(null=True)
+    year = models.SmallIntegerField(null=True)
     sort_title = models.TextField()
     starts_at = models.DateTimeField(null=True)
     ends_at = models.DateTimeField(null=True)
@@ -58,10 +60,17 @@ class SearchRow(models.Model):
             GinIndex(fields=["search_vector_simple"], name="searchrow_simple_gin"),
             GinIndex(fields=["topic_ids"], name="searchrow_topic_ids_gin"),
             GinIndex(fields=["organization_ids"], name="searchrow_organization_ids_gin"),
+            # Oldest first (read backwards: the undated last), years and date ranges.
             models.Index(
                 models.F("sort_date").desc(),
                 models.F("resource_id").desc(),
                 name="searchrow_sort_date",
+            ),
+            # Newest first, the undated last.
+            models.Index(
+                models.F("sort_date").desc(nulls_last=True),
+                models.F("resource_id").desc(),
+                name="searchrow_newest",
             ),
             models.Index(fields=["-published_at"], name="searchrow_published_at"),
             models.Index(fields=["sort_title", "resource"], name="searchrow_sort_title"),

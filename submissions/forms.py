@@ -18,6 +18,7 @@ from django.core import signing
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.timezones import utc_day
 from healtorture.files import sniff_content_type, type_label
 from resources.models import LANGUAGES, Audience, Resource, Topic
 
@@ -170,6 +171,16 @@ class ShareResourceForm(ProtectedForm):
         ),
     )
     registration_url = forms.URLField(label=_("Registration link"), max_length=1000, required=False)
+    # Asked beside the date when a live session's date is past (see ``clean``).
+    recording_url = forms.URLField(
+        label=_("Link to the recording"),
+        max_length=1000,
+        required=False,
+        help_text=_("We list it with the past sessions, with its recording."),
+    )
+    no_recording = forms.BooleanField(
+        label=_("There is no recording: share it as a past session"), required=False
+    )
 
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(
@@ -259,7 +270,39 @@ class ShareResourceForm(ProtectedForm):
                 if cleaned.get(name):
                     wall = dj_timezone.make_naive(cleaned[name], dj_timezone.get_current_timezone())
                     cleaned[name] = dj_timezone.make_aware(wall, zone)
+        self.ask_about_recording(cleaned)
         return cleaned
+
+    # Which date field says that the session is over ("starts_at" or "date"), once cleaned.
+    over_field: str | None = None
+
+    @property
+    def recording_beside(self) -> str | None:
+        """The date field beside which the recording is asked for: the one that is past, or,
+        when the visitor gave a recording anyway, the session's (nothing typed is hidden)."""
+        if self.over_field:
+            return self.over_field
+        if self.is_bound and (self.data.get("recording_url") or self.data.get("no_recording")):
+            return (
+                "date" if self.data.get("date") and not self.data.get("starts_at") else "starts_at"
+            )
+        return None
+
+    def ask_about_recording(self, cleaned: dict) -> None:
+        """A live session dated in the past is neither refused nor taken as upcoming: beside
+        its date the form asks for the recording, and takes it once a link is given or the
+        visitor says there is none."""
+        if cleaned.get("kind") not in Resource.LIVE_KINDS:
+            return
+        starts, day = cleaned.get("starts_at"), cleaned.get("date")
+        if starts and "starts_at" not in self.errors and "ends_at" not in self.errors:
+            if (cleaned.get("ends_at") or starts) < dj_timezone.now():
+                self.over_field = "starts_at"
+        elif not starts and day and day < utc_day(dj_timezone.now()):
+            self.over_field = "date"
+        answered = cleaned.get("recording_url") or cleaned.get("no_recording")
+        if self.over_field and not answered and "recording_url" not in self.errors:
+            self.add_error(self.over_field, _("This session is over: share its recording?"))
 
 
 class ContactForm(ProtectedForm):

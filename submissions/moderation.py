@@ -43,9 +43,8 @@ class ModerationError(Exception):
 
 
 def absolute_url(path: str) -> str:
-    """``path`` on the public site, for e-mails (SITE_URL when set)."""
-    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return f"{base}{path}"
+    """``path`` on the public site, for e-mails (the SITE_URL setting)."""
+    return f"{settings.SITE_URL}{path}"
 
 
 def _page(name: str, fallback: str) -> str:

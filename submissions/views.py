@@ -133,6 +133,7 @@ def save_submission(data: dict, duplicates) -> Submission:
         ends_at=data.get("ends_at"),
         timezone=data.get("timezone", ""),
         registration_url=data.get("registration_url", ""),
+        recording_url=data.get("recording_url", ""),
         status=Resource.Status.PENDING,
     )
     if data.get("topics"):

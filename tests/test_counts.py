@@ -23,7 +23,8 @@ def recount() -> dict:
         found["total", ""] += 1
         for facet in ("kind", "language", "access"):
             found[facet, getattr(row, facet)] += 1
-        found["year", str(row.year)] += 1
+        if row.year is not None:  # a resource without a date of its own has no year
+            found["year", str(row.year)] += 1
         if row.has_recording:
             found["has", "recording"] += 1
         if row.has_file:
@@ -84,9 +85,13 @@ def test_the_kept_counts_follow_every_kind_of_change():
 
 
 def test_the_directories_and_the_unfiltered_search_show_the_kept_counts(client):
+    import datetime as dt
+
     irct = make_organization(name="IRCT", slug="irct")
-    make_resource(topics=["Children"], organizations=[irct])
-    make_resource(topics=["Children"])
+    # Dated: a date range (below, to count the rows instead of reading the kept counts) leaves
+    # out what has no date of its own.
+    make_resource(topics=["Children"], organizations=[irct], date=dt.date(2019, 3, 1))
+    make_resource(topics=["Children"], date=dt.date(2024, 5, 1))
     make_resource(topics=["Children"], status=Resource.Status.DRAFT)
 
     topics = client.get(reverse("resources:topics")).context["topics"]
@@ -122,8 +127,11 @@ def test_one_filter_value_shows_its_kept_count(client, params, expected):
 
     irct = make_organization(name="IRCT", slug="irct")
     draft = make_organization(slug="draft-org", status="draft")
-    make_resource(topics=["Children"], organizations=[irct, draft])
-    make_resource(topics=["Children", "Adults"], kind=Resource.Kind.WEBINAR)
+    # Each dated: the date range that makes the rows be counted leaves out the undated.
+    make_resource(topics=["Children"], organizations=[irct, draft], date=dt.date(2019, 3, 1))
+    make_resource(
+        topics=["Children", "Adults"], kind=Resource.Kind.WEBINAR, date=dt.date(2021, 1, 5)
+    )
     make_resource(topics=["Adults"], date=dt.date(2024, 5, 1))
     make_resource(topics=["Children"], organizations=[irct], status=Resource.Status.DRAFT)
 
@@ -132,3 +140,48 @@ def test_one_filter_value_shows_its_kept_count(client, params, expected):
 
     assert search.total == expected == counted.context["search"].total
     assert len(search.page.object_list) == expected
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_filing_under_own_dates_migrates_the_search_rows_and_counts_both_ways():
+    """resources 0012 and search 0005: a resource without a date of its own leaves its year (the
+    day it was listed here) and comes back to it when the migrations are undone; the kept counts
+    stay exact both ways."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    utc = dt.UTC
+    dated = make_resource(
+        date=dt.date(2019, 3, 1), published_at=dt.datetime(2025, 1, 2, tzinfo=utc)
+    )
+    timed = make_resource(kind=Resource.Kind.WEBINAR, timezone="UTC",
+                          starts_at=dt.datetime(2021, 6, 1, 23, tzinfo=utc))  # fmt: skip
+    undated = make_resource(published_at=dt.datetime(2025, 2, 3, 12, tzinfo=utc))
+    make_resource(status=Resource.Status.DRAFT)
+
+    def filed() -> dict:
+        return {row.resource_id: (row.sort_date, row.year) for row in SearchRow.objects.all()}
+
+    now_filed = {
+        dated.pk: (dt.date(2019, 3, 1), 2019),
+        timed.pk: (dt.date(2021, 6, 1), 2021),
+        undated.pk: (None, None),
+    }
+    assert filed() == now_filed
+    assert kept() == recount() and ("year", "2025") not in kept()
+
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    try:
+        executor.migrate([("search", "0004_label_marks"), ("resources", "0011_concepts")])
+        assert filed() == {**now_filed, undated.pk: (dt.date(2025, 2, 3), 2025)}
+        assert kept() == recount() and kept()["year", "2025"] == 1
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+
+    assert filed() == now_filed
+    assert kept() == recount() and ("year", "2025") not in kept()
+    assert Resource.objects.get(pk=undated.pk).sort_date is None

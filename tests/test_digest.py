@@ -202,3 +202,20 @@ def test_the_command_refuses_bad_input(mailoutbox):
     with pytest.raises(CommandError, match="not an e-mail address"):
         call_command("digest", "2026-q2", send_to="a@example.org,nobody")
     assert mailoutbox == []
+
+
+def test_sessions_that_give_only_their_day_are_listed_by_that_day(client, quarter_content):
+    make_resource(title="Webinar on 1 July, time not given", kind=Resource.Kind.WEBINAR,
+                  date=dt.date(2026, 7, 1), published_at=at(2026, 1, 5))  # fmt: skip
+    make_resource(title="Video of 1 July", kind=Resource.Kind.VIDEO, date=dt.date(2026, 7, 1))
+    make_resource(title="Webinar of March", kind=Resource.Kind.WEBINAR, date=dt.date(2026, 3, 31))
+
+    digest = Digest(Quarter(2026, 2), now=at(2026, 7, 2))
+
+    assert [s.title for s in digest.sessions] == [
+        "E-consultation in June", "Webinar on 1 July, time not given", "Webinar in August",
+    ]  # fmt: skip
+    day = digest.sessions[1]
+    assert (day.when, day.when_utc, day.is_past) == ("Wednesday 1 July 2026", None, True)
+    text = client.get(digest_url("2026-q2")).text
+    assert "<strong>Wednesday 1 July 2026</strong>" in text

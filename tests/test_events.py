@@ -359,3 +359,121 @@ def test_the_resource_page_offers_add_to_calendar_for_upcoming_sessions_only(cli
         text = client.get(resource.get_absolute_url()).text
         link = reverse("resources:calendar", args=[resource.slug])
         assert (f'href="{link}"' in text) is offered, key
+
+
+# --- sessions that give their day, not their time ----------------------------------------------
+
+
+def day_session(title, day, **fields):
+    fields.setdefault("kind", Resource.Kind.WEBINAR)
+    return make_resource(title=title, date=day, **fields)
+
+
+@pytest.fixture
+def day_sessions(sessions):
+    """Webinars and e-consultations with a date and no time, beside the timed sessions."""
+    today = timezone.localdate()
+    return {
+        "today": day_session("Webinar today, time not given", today),
+        "next_week": day_session("E-consultation next week", today + dt.timedelta(days=7),
+                                 kind=Resource.Kind.E_CONSULTATION),
+        "last_month": day_session("Webinar last month", today - dt.timedelta(days=30),
+                                  recording_url="https://example.org/recording-last-month"),
+        "years_ago": day_session("Webinar of 2017", dt.date(2017, 7, 19)),
+        "undated": make_resource(title="Webinar without a date", kind=Resource.Kind.WEBINAR),
+        "dated_video": make_resource(title="A dated video", date=today + dt.timedelta(days=3)),
+        "draft": day_session("Secret dated draft", today, status=Resource.Status.DRAFT),
+    }  # fmt: skip
+
+
+def test_sessions_that_give_only_their_day_are_listed_by_that_day(client, day_sessions):
+    response = client.get(reverse("resources:events"))
+
+    upcoming = [r.title for r in response.context["upcoming"]]
+    # Today's: a day's sessions without a time come before its timed ones (the session that
+    # started half an hour ago may have started yesterday, in UTC).
+    assert set(upcoming[:2]) == {"Ongoing training", "Webinar today, time not given"}
+    assert upcoming[2:] == ["Soon webinar", "E-consultation next week", "Later e-consultation"]
+    assert [r.title for r in response.context["past"]] == [
+        "Recent webinar", "Webinar last month", "Older webinar", "Ancient webinar",
+        "Webinar of 2017",
+    ]  # fmt: skip
+    text = response.text
+    # A day, with no time and no zone.
+    next_week = timezone.localdate() + dt.timedelta(days=7)
+    assert (
+        f'<time datetime="{next_week:%Y-%m-%d}">{next_week:%A} {next_week.day} '
+        f"{next_week:%B %Y}</time>"
+    ) in text
+    assert '<time datetime="2017-07-19">Wednesday 19 July 2017</time>' in text
+    assert 'href="https://example.org/recording-last-month"' in text
+    assert "No past sessions yet" not in text
+    for absent in ("Webinar without a date", "A dated video", "Secret dated draft"):
+        assert absent not in text
+
+
+def test_a_session_without_a_time_is_an_all_day_event_in_calendars(client, day_sessions):
+    resource = day_sessions["next_week"]
+    response = client.get(reverse("resources:calendar", args=[resource.slug]))
+    calendar = ics(response)
+
+    (event,) = calendar.walk("VEVENT")
+    day = resource.date
+    assert f"DTSTART;VALUE=DATE:{day:%Y%m%d}" in response.text
+    assert event.decoded("DTSTART") == day
+    assert event.decoded("DTEND") == day + dt.timedelta(days=1)
+    assert "end time was not given" not in str(event["DESCRIPTION"])
+    assert not calendar.walk("VTIMEZONE")
+
+    subscribed = events_of(ics(client.get(reverse("resources:events-ics"))))
+    assert {"Webinar today, time not given", "E-consultation next week", "Webinar last month",
+            "Soon webinar", "Recent webinar"} <= set(subscribed)  # fmt: skip
+    # Past the calendar's 90 days, and not sessions at all: left out.
+    for absent in ("Webinar of 2017", "Webinar without a date", "A dated video"):
+        assert absent not in subscribed
+    assert subscribed["Webinar last month"].decoded("DTSTART") == day_sessions["last_month"].date
+
+
+def test_a_calendar_of_sessions_without_a_time_only_needs_no_time_zone(client):
+    day_session("Only a day", timezone.localdate() + dt.timedelta(days=2))
+
+    calendar = ics(client.get(reverse("resources:events-ics")))
+
+    assert list(events_of(calendar)) == ["Only a day"]
+    assert not calendar.walk("VTIMEZONE")
+
+
+def test_the_search_finds_upcoming_sessions_without_a_time(client, day_sessions):
+    response = client.get(reverse("resources:list"), {"upcoming": "true", "sort": "oldest"})
+
+    assert [r.title for r in response.context["page_obj"]] == [
+        "Ongoing training", "Webinar today, time not given", "Soon webinar",
+        "E-consultation next week", "Later e-consultation",
+    ]  # fmt: skip
+    assert response.text.count('<span class="badge">Upcoming</span>') == 5
+
+
+def test_the_events_page_and_calendar_queries_stay_constant_with_day_sessions(
+    client, day_sessions, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    for i in range(10):
+        orgs = [make_organization()]
+        day_session(f"More ahead {i}", today + dt.timedelta(days=i + 1), organizations=orgs)
+        day_session(f"More behind {i}", today - dt.timedelta(days=i + 1), organizations=orgs)
+    with django_assert_max_num_queries(5):
+        client.get(reverse("resources:events"))
+    with django_assert_max_num_queries(4):
+        ics(client.get(reverse("resources:events-ics")))
+
+
+def test_the_home_page_names_each_session_time_zone(client):
+    session("Copenhagen afternoon", dt.datetime(2099, 1, 5, 14, tzinfo=COPENHAGEN))
+    day_session("A webinar on a day", dt.date(2099, 1, 6))
+
+    text = client.get(reverse("home")).text
+
+    assert "Monday 5 January 2099, 14:00–15:00 CET" in text
+    assert "(5 Jan, 13:00 UTC)" in text
+    assert '<time datetime="2099-01-06">6 January 2099</time>' in text
+    assert text.index("Copenhagen afternoon") < text.index("A webinar on a day")

@@ -143,6 +143,19 @@ def test_a_proposal_sent_while_the_database_is_down_comes_back_with_everything_t
 
 
 @pytest.mark.django_db
+def test_a_past_sessions_recording_is_kept_while_the_database_is_down(client):
+    data = proposal(kind="webinar", date="2019-03-01", recording_url="https://example.org/rec")
+
+    with database_down():
+        response = client.post(reverse("submissions:share"), data)
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert 'value="https://example.org/rec"' in page
+    assert page.index('id="id_date"') < page.index('name="recording_url"')
+
+
+@pytest.mark.django_db
 def test_a_ticked_topic_is_kept_even_when_no_choices_were_ever_read(client, monkeypatch):
     monkeypatch.setattr("submissions.forms._known_choices", {"topics": [], "audiences": []})
     with database_down():

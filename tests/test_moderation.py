@@ -661,3 +661,18 @@ def test_markup_in_a_submitted_title_is_shown_escaped(moderator_client):
         assert "<b>Bold</b>" not in page.text
         assert "<img src=x" not in page.text
         assert "&lt;script&gt;" in page.text
+
+
+def test_e_mails_link_to_the_sites_configured_address(
+    moderator_client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://directory.example.org"
+    submission = make_submission("Kintsugi approaches to trauma recovery")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderator_client.post(decide_url(submission, "approve"), {"post": "yes"})
+
+    (mail,) = mailoutbox
+    resource = Resource.objects.get(pk=submission.resource_id)
+    assert f"https://directory.example.org{resource.get_absolute_url()}" in mail.body
+    assert "127.0.0.1" not in mail.body

@@ -9,6 +9,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+SETTINGS_PREFIXES = ("DJANGO_", "HEALTORTURE_SITE_URL")
+PUBLIC = {
+    "DJANGO_ALLOWED_HOSTS": "healtorture.example",
+    "HEALTORTURE_SITE_URL": "https://healtorture.example",
+}
+
 
 @pytest.mark.django_db
 def test_no_model_change_lacks_a_migration():
@@ -20,7 +26,7 @@ def test_no_model_change_lacks_a_migration():
 
 
 def settings_in_subprocess(expression: str, **env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
     return subprocess.run(
         [sys.executable, "-c", f"from healtorture import settings as s; print({expression})"],
         cwd=settings.BASE_DIR,
@@ -45,9 +51,7 @@ def test_a_public_host_without_a_secret_key_refuses_to_start():
 
 def test_a_public_host_uses_the_secret_key_it_is_given():
     result = settings_in_subprocess(
-        "s.SECRET_KEY == 'k' * 60",
-        DJANGO_ALLOWED_HOSTS="healtorture.example",
-        DJANGO_SECRET_KEY="k" * 60,
+        "s.SECRET_KEY == 'k' * 60", DJANGO_SECRET_KEY="k" * 60, **PUBLIC
     )
     assert result.stdout.strip() == "True", result.stderr
 
@@ -79,9 +83,9 @@ def test_a_public_deployment_passes_djangos_deploy_checks():
     env = {
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "x" * 30 + "Yz7-" * 10,
-        "DJANGO_ALLOWED_HOSTS": "healtorture.example",
+        **PUBLIC,
     }
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR, env={**clean, **env}, capture_output=True, text=True, timeout=120,
@@ -91,7 +95,7 @@ def test_a_public_deployment_passes_djangos_deploy_checks():
 
 
 def test_each_production_default_can_be_turned_off():
-    public = {"DJANGO_ALLOWED_HOSTS": "healtorture.example", "DJANGO_SECRET_KEY": "k" * 60}
+    public = {**PUBLIC, "DJANGO_SECRET_KEY": "k" * 60}
     on = settings_in_subprocess("s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE", **public)
     off = settings_in_subprocess("s.SECURE_SSL_REDIRECT", DJANGO_SSL_REDIRECT="0", **public)
     local = settings_in_subprocess("s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS")
@@ -99,3 +103,41 @@ def test_each_production_default_can_be_turned_off():
     assert on.stdout.split() == ["True", "True"]
     assert off.stdout.strip() == "False"
     assert local.stdout.split() == ["False", "0"]
+
+
+def test_emails_link_to_the_address_the_site_is_given():
+    """E-mails link to HEALTORTURE_SITE_URL; a public host refuses to start without it; a local
+    run links to where it serves."""
+    given = settings_in_subprocess(
+        "s.SITE_URL", HEALTORTURE_SITE_URL="https://directory.example.org/", **{
+            "DJANGO_ALLOWED_HOSTS": "directory.example.org", "DJANGO_SECRET_KEY": "k" * 60,
+        }
+    )  # fmt: skip
+    missing = settings_in_subprocess(
+        "s.SITE_URL", DJANGO_ALLOWED_HOSTS="directory.example.org", DJANGO_SECRET_KEY="k" * 60
+    )
+    malformed = settings_in_subprocess("s.SITE_URL", HEALTORTURE_SITE_URL="directory.example.org")
+
+    assert given.stdout.strip() == "https://directory.example.org", given.stderr
+    assert missing.returncode != 0
+    assert "HEALTORTURE_SITE_URL must be set" in missing.stderr
+    assert malformed.returncode != 0 and "with its scheme" in malformed.stderr
+    assert settings_in_subprocess("s.SITE_URL").stdout.strip() == "http://127.0.0.1:8000"
+
+
+def test_make_run_gives_the_site_the_address_it_serves():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
+
+    def dry_run(*args, **env) -> str:
+        result = subprocess.run(
+            ["make", "--dry-run", "run", *args], cwd=settings.BASE_DIR, env={**clean, **env},
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return next(line for line in result.stdout.splitlines() if "gunicorn" in line)
+
+    assert "HEALTORTURE_SITE_URL='http://127.0.0.1:8000' " in dry_run()
+    served = dry_run("PORT=9000")
+    assert "HEALTORTURE_SITE_URL='http://127.0.0.1:9000' " in served and "127.0.0.1:9000" in served
+    given = dry_run(HEALTORTURE_SITE_URL="https://healtorture.example")
+    assert "HEALTORTURE_SITE_URL='https://healtorture.example' " in given

@@ -417,3 +417,68 @@ def test_the_search_feed_returns_what_the_page_shows(client, library):
     for title in titles(page):
         assert title in feed.text
     assert "Unpublished" not in feed.text
+
+
+# --- Dates: the resource's own, never the day it was listed here ---------------------------------
+
+
+@pytest.fixture
+def listed_this_year(library):
+    """Resources listed here now: a webinar of 2020, and two that give no date of their own."""
+    now = timezone.now()
+    return {
+        "covid": make_resource(title="Rehabilitation in times of Covid-19",
+                               kind=Resource.Kind.WEBINAR, published_at=now,
+                               date=dt.date(2020, 6, 4)),
+        "undated": make_resource(title="A guide without a date", kind=Resource.Kind.GUIDE,
+                                 published_at=now),
+        "undated_too": make_resource(title="A tool without a date", kind=Resource.Kind.TOOL,
+                                     published_at=now - dt.timedelta(days=1)),
+    }  # fmt: skip
+
+
+def test_the_year_filter_uses_the_resources_own_date(client, library, listed_this_year):
+    this_year = str(timezone.localdate().year)
+    session_year = str(library["upcoming"].starts_at.year)  # its session's day
+    response = client.get(URL)
+    years = facet(response, "year")
+
+    assert "2020" in years and years["2020"][0] == 2
+    # Listed here this year, dated 2020 or not dated at all: under no year of ours.
+    assert years[session_year][0] == 1
+    assert sum(count for count, _selected in years.values()) == 6  # 8 resources, 2 undated
+    assert set(titles(client.get(URL, {"year": "2020"}))) == {
+        "Rehabilitation in times of Covid-19", "Working with interpreters",
+    }  # fmt: skip
+    assert titles(client.get(URL, {"year": session_year})) == [
+        "Live e-consultation on safety planning"
+    ]
+    # A date range, too, reads the resources' own dates; words and filters count the same way.
+    counted = client.get(URL, {"q": "covid OR date", "year": "2020"})
+    assert len(titles(client.get(URL, {"q": "covid OR date"}))) == 3
+    assert titles(counted) == ["Rehabilitation in times of Covid-19"]
+    assert titles(client.get(URL, {"date_from": f"{this_year}-01-01"})) == [
+        "Live e-consultation on safety planning"
+    ]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_resources_without_a_date_sort_after_the_dated_ones(client, listed_this_year, sort):
+    dated = {
+        "newest": ["Live e-consultation on safety planning", "The Istanbul Protocol explained",
+                   "Identifying the torture of children", "Rehabilitation in times of Covid-19",
+                   "Working with interpreters", "Group work with survivors"],
+        "oldest": ["Group work with survivors", "Working with interpreters",
+                   "Rehabilitation in times of Covid-19", "Identifying the torture of children",
+                   "The Istanbul Protocol explained", "Live e-consultation on safety planning"],
+    }[sort]  # fmt: skip
+    undated = ["A guide without a date", "A tool without a date"]
+    if sort == "newest":
+        undated.reverse()  # among themselves, the last listed first (by id)
+
+    for params in ({"sort": sort}, {"sort": sort, "kind": list(Resource.Kind)}):
+        response = client.get(URL, params)
+        assert titles(response) == dated + undated, params
+    # The same order read in pages (the statement that counts also orders the page).
+    paged = [*titles(client.get(URL, {"sort": sort, "page": 1}))]
+    assert paged == dated + undated

@@ -105,15 +105,15 @@ def test_a_pending_proposal_appears_nowhere_public(client):
 
 def test_a_session_time_is_read_in_its_own_time_zone(client):
     response = client.post(SHARE, proposal(
-        kind="webinar", starts_at="2026-03-29T10:00", ends_at="2026-03-29T11:30",
+        kind="webinar", starts_at="2099-03-29T10:00", ends_at="2099-03-29T11:30",
         timezone="Europe/Copenhagen", registration_url="https://example.org/register",
     ))  # fmt: skip
 
     assert response.status_code == 302
     resource = Resource.objects.get()
-    # Copenhagen moved to summer time (UTC+2) at 01:00 UTC that morning.
-    assert resource.starts_at == dt.datetime(2026, 3, 29, 8, 0, tzinfo=dt.UTC)
-    assert resource.ends_at == dt.datetime(2026, 3, 29, 9, 30, tzinfo=dt.UTC)
+    # Copenhagen moves to summer time (UTC+2) at 01:00 UTC that morning (the last Sunday of March).
+    assert resource.starts_at == dt.datetime(2099, 3, 29, 8, 0, tzinfo=dt.UTC)
+    assert resource.ends_at == dt.datetime(2099, 3, 29, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(
@@ -385,3 +385,102 @@ def test_an_error_on_a_group_of_checkboxes_is_tied_to_each_box(client):
     box = re.search(r'<input type="checkbox" name="topics"[^>]*>', response.text).group(0)
     assert "id_topics_error" in box
     assert '<fieldset aria-describedby="id_topics_error">' in response.text
+
+
+# --- A live session that is over -------------------------------------------------------------
+
+
+QUESTION = "This session is over: share its recording?"
+
+
+def test_a_past_session_is_asked_for_its_recording_beside_its_date(client):
+    past = proposal(
+        kind="webinar", title="Grief work with families", starts_at="2020-05-12T14:00",
+        timezone="Europe/Copenhagen", registration_url="https://example.org/register",
+    )  # fmt: skip
+    response = client.post(SHARE, past)
+
+    # Neither refused nor taken as upcoming: asked, with everything typed kept.
+    assert response.status_code == 400
+    assert not Resource.objects.exists()
+    text = response.text
+    assert f'<p class="error" id="id_starts_at_error">{QUESTION} </p>' in text
+    assert 'value="2020-05-12T14:00"' in text and 'value="Grief work with families"' in text
+    # The recording is asked for right after the session's start, before its end.
+    assert text.index('id="id_starts_at"') < text.index('name="recording_url"')
+    assert text.index('name="no_recording"') < text.index('id="id_ends_at"')
+    assert f'<a href="#id_starts_at_error">Session starts</a>: {QUESTION}' in text  # summary
+
+    with_recording = {**past, "recording_url": "https://example.org/recording"}
+    response = client.post(SHARE, with_recording)
+
+    assert response.status_code == 302
+    resource = Resource.objects.get()
+    assert resource.recording_url == "https://example.org/recording"
+    assert resource.starts_at == dt.datetime(2020, 5, 12, 12, tzinfo=dt.UTC)
+    assert not resource.is_upcoming
+
+
+def test_a_past_day_without_a_time_is_asked_about_too_and_can_be_confirmed(client):
+    past = proposal(kind="e-consultation", date="2019-03-01", title="Peer consultation")
+    response = client.post(SHARE, past)
+
+    assert response.status_code == 400
+    text = response.text
+    assert f'<p class="error" id="id_date_error">{QUESTION} </p>' in text
+    assert text.index('id="id_date"') < text.index('name="recording_url"')
+    assert text.index('name="no_recording"') < text.index("Topics and audience")
+
+    # A link that is not one is said so, beside it, and the question is not asked twice.
+    response = client.post(SHARE, {**past, "recording_url": "not a link"})
+    assert response.status_code == 400
+    assert 'id="id_recording_url_error">Enter a valid URL.' in response.text
+    assert QUESTION not in response.text
+    assert 'value="not a link"' in response.text
+
+    response = client.post(SHARE, {**past, "no_recording": "on"})
+    assert response.status_code == 302
+    resource = Resource.objects.get()
+    assert (resource.date, resource.recording_url) == (dt.date(2019, 3, 1), "")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"kind": "guide", "date": "2019-03-01"},  # not a live session: its date is a date
+        {"kind": "webinar", "date": "2099-03-01"},  # ahead
+        {"kind": "webinar", "starts_at": "2099-05-12T14:00", "timezone": "Europe/Paris"},
+    ],
+)
+def test_what_is_not_a_past_session_is_not_asked_about(client, fields):
+    response = client.post(SHARE, proposal(**fields))
+
+    assert response.status_code == 302, response.text
+    assert QUESTION not in client.get(SHARE).text
+
+
+def test_the_moderators_e_mail_links_to_the_sites_configured_address(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://directory.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(SHARE, proposal())
+
+    (to_moderators,) = [m for m in mail.outbox if m.to == ["moderators@example.org"]]
+    admin = reverse("admin:submissions_submission_change", args=[Submission.objects.get().pk])
+    assert f"Review it in the admin: https://directory.example.org{admin}" in to_moderators.body
+    assert not any("127.0.0.1" in m.body for m in mail.outbox)
+
+
+def test_a_recording_typed_in_is_kept_when_the_rate_limit_refuses_the_form(client, settings):
+    settings.SHARE_RATE = "1/h"
+    assert client.post(SHARE, proposal(url="https://a.example/1")).status_code == 302
+
+    response = client.post(SHARE, proposal(
+        title="Second", url="https://a.example/2", kind="webinar", date="2019-03-01",
+        recording_url="https://example.org/recording-2019",
+    ))  # fmt: skip
+
+    assert response.status_code == 429
+    assert 'value="https://example.org/recording-2019"' in response.text
+    assert response.text.index('id="id_date"') < response.text.index('name="recording_url"')

@@ -1,13 +1,13 @@
 """Template helpers for the directory's pages."""
 
 import json
-import zoneinfo
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from healtorture.i18n import day_and_time
+from common.timezones import UTC, zone_named
+from healtorture.i18n import day_and_time, weekday_and_date
 
 register = template.Library()
 
@@ -34,16 +34,14 @@ def content_lang(resource) -> str:
 
 @register.simple_tag
 def session_time(resource) -> str:
-    """A live session's time in its own time zone, with UTC beside it for everyone else."""
+    """A live session's time in its own time zone, with UTC beside it for everyone else; its
+    day alone when it gives no time."""
     if not resource.starts_at:
-        return ""
-    try:
-        zone = zoneinfo.ZoneInfo(resource.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
+        return weekday_and_date(resource.date) if resource.date else ""
+    zone = zone_named(resource.timezone)
     start = resource.starts_at.astimezone(zone)
     end = resource.ends_at.astimezone(zone) if resource.ends_at else None
-    utc_start = resource.starts_at.astimezone(zoneinfo.ZoneInfo("UTC"))
+    utc_start = resource.starts_at.astimezone(UTC)
     when = day_and_time(start, weekday=True)
     if end:
         same_day = end.date() == start.date()
@@ -57,3 +55,11 @@ def session_time(resource) -> str:
     return format_html(
         '{} <span class="meta">({} UTC)</span>', local, day_and_time(utc_start, short=True)
     )
+
+
+@register.filter
+def session_datetime(resource) -> str:
+    """The machine-readable ``datetime`` of a session's ``<time>``: its start, or its day."""
+    if resource.starts_at:
+        return resource.starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    return resource.date.isoformat() if resource.date else ""

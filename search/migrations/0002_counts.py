@@ -41,21 +41,21 @@ COUNTED = [
 ]  # fmt: skip
 
 
-def counts(table: str, sign: str = "") -> str:
+def counts(table: str, sign: str = "", pairs: str = PAIRS) -> str:
     """The counts of the rows of ``table``, grouped (negated with ``sign`` "-")."""
     return (
-        f"SELECT facet, value, {sign}count(*) AS n FROM ({PAIRS.format(t=table)}) p "
+        f"SELECT facet, value, {sign}count(*) AS n FROM ({pairs.format(t=table)}) p "
         "GROUP BY facet, value"
     )
 
 
-def append(table: str, sign: str = "") -> str:
-    return f"INSERT INTO search_facetdelta (facet, value, n) {counts(table, sign)};"
+def append(table: str, sign: str = "", pairs: str = PAIRS) -> str:
+    return f"INSERT INTO search_facetdelta (facet, value, n) {counts(table, sign, pairs)};"
 
 
-def trigger_function(name: str, skip: str, body: str) -> str:
+def trigger_function(name: str, skip: str, body: str, *, replace: bool = False) -> str:
     return f"""
-CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE {"OR REPLACE " if replace else ""}FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF {skip} THEN RETURN NULL; END IF;
   {body}
@@ -70,19 +70,37 @@ UNCHANGED = (
     f"IS DISTINCT FROM ({', '.join(f'n.{c}' for c in COUNTED)}))"
 )
 
+
+def count_functions(pairs: str = PAIRS, *, replace: bool = False) -> str:
+    """The functions of the statement triggers that append each change to the counts (search
+    0005 gives them pairs without the rows that have no year)."""
+    return (
+        trigger_function(
+            "search_count_inserted",
+            "NOT EXISTS (SELECT 1 FROM new_rows)",
+            append("new_rows", pairs=pairs),
+            replace=replace,
+        )
+        + trigger_function(
+            "search_count_deleted",
+            "NOT EXISTS (SELECT 1 FROM old_rows)",
+            append("old_rows", "-", pairs),
+            replace=replace,
+        )
+        + trigger_function(
+            "search_count_updated",
+            UNCHANGED,
+            append("old_rows", "-", pairs) + append("new_rows", pairs=pairs),
+            replace=replace,
+        )
+    )
+
+
 CREATE = (
     initial.sync_function(initial.COLUMNS + ", updated_at", initial.VALUES + ", r.updated_at")
     + "UPDATE search_searchrow s SET updated_at = r.updated_at FROM resources_resource r "
     "WHERE r.id = s.resource_id;"
-    + trigger_function(
-        "search_count_inserted", "NOT EXISTS (SELECT 1 FROM new_rows)", append("new_rows")
-    )
-    + trigger_function(
-        "search_count_deleted", "NOT EXISTS (SELECT 1 FROM old_rows)", append("old_rows", "-")
-    )
-    + trigger_function(
-        "search_count_updated", UNCHANGED, append("old_rows", "-") + append("new_rows")
-    )
+    + count_functions()
     + f"""
 CREATE TRIGGER search_count_insert AFTER INSERT ON search_searchrow
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_count_inserted();
