@@ -100,19 +100,29 @@ def whom_to_ask(organizations) -> list[tuple[object, str]]:
 
 def calendar_links(resource: Resource, page_url: str) -> dict[str, str]:
     """Addresses that open Google Calendar's and Outlook's "new event" form filled in with the
-    session (times in UTC: both convert them to the visitor's own zone). Empty unless the
-    session has a time and is still to come."""
-    if not (resource.starts_at and resource.is_upcoming):
+    session: times in UTC (both convert them to the visitor's own zone), or the day itself for
+    a session that gives no time (an all-day event). Empty unless the session is still to come."""
+    if not (resource.is_upcoming and (resource.starts_at or resource.is_session_day)):
         return {}
-    start = resource.starts_at.astimezone(dt.UTC).replace(microsecond=0)
-    end = (resource.ends_at or resource.starts_at + DEFAULT_DURATION).astimezone(dt.UTC)
-    end = end.replace(microsecond=0)
     details = f"{resource.summary}\n\n{page_url}"
     where = resource.registration_url or resource.url or page_url
+    if resource.starts_at:
+        start = resource.starts_at.astimezone(dt.UTC).replace(microsecond=0)
+        end = (resource.ends_at or resource.starts_at + DEFAULT_DURATION).astimezone(dt.UTC)
+        end = end.replace(microsecond=0)
+        dates = f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"
+        outlook_times = {
+            "startdt": start.isoformat().replace("+00:00", "Z"),
+            "enddt": end.isoformat().replace("+00:00", "Z"),
+        }
+    else:
+        day = resource.date
+        dates = f"{day:%Y%m%d}/{day + dt.timedelta(days=1):%Y%m%d}"
+        outlook_times = {"startdt": day.isoformat(), "enddt": day.isoformat(), "allday": "true"}
     google = {
         "action": "TEMPLATE",
         "text": resource.title,
-        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+        "dates": dates,
         "details": details,
         "location": where,
     }
@@ -120,8 +130,7 @@ def calendar_links(resource: Resource, page_url: str) -> dict[str, str]:
         "path": "/calendar/action/compose",
         "rru": "addevent",
         "subject": resource.title,
-        "startdt": start.isoformat().replace("+00:00", "Z"),
-        "enddt": end.isoformat().replace("+00:00", "Z"),
+        **outlook_times,
         "body": details,
         "location": where,
     }

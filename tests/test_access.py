@@ -119,6 +119,23 @@ def test_an_upcoming_session_offers_google_and_outlook_without_loading_them(clie
         assert not source.startswith(("https://calendar", "https://outlook")), source
 
 
+def test_a_session_that_gives_only_its_day_is_offered_as_an_all_day_event(client):
+    day = timezone.now().date() + dt.timedelta(days=20)
+    session = make_resource(kind=Resource.Kind.E_CONSULTATION, date=day)
+
+    html = client.get(session.get_absolute_url()).content.decode()
+    google = re.search(r'href="(https://calendar\.google\.com/[^"]+)"', html).group(1)
+    outlook = re.search(r'href="(https://outlook\.office\.com/[^"]+)"', html).group(1)
+    outlook_query = parse_qs(urlsplit(outlook.replace("&amp;", "&")).query)
+
+    next_day = day + dt.timedelta(days=1)
+    assert parse_qs(urlsplit(google.replace("&amp;", "&")).query)["dates"] == [
+        f"{day:%Y%m%d}/{next_day:%Y%m%d}"
+    ]
+    assert outlook_query["allday"] == ["true"] and outlook_query["startdt"] == [day.isoformat()]
+    assert "Calendar file (.ics)" in html
+
+
 def test_a_past_session_offers_no_calendar_links(client):
     session = make_resource(
         kind=Resource.Kind.WEBINAR, starts_at=timezone.now() - dt.timedelta(days=1)
