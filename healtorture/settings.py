@@ -314,6 +314,10 @@ def _site_url() -> str:
     return "http://127.0.0.1:8000"
 
 
+# The link checker never connects to a loopback, private, link-local, multicast or reserved
+# address; the tests add the address of their own web server here, and nothing else should.
+LINKCHECK_ALLOWED_ADDRESSES: list[str] = []
+
 SITE_URL = _site_url()
 # Who is told about new submissions and contact messages.
 MODERATOR_EMAILS = env_list("HEALTORTURE_MODERATOR_EMAILS")

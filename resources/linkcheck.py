@@ -9,6 +9,7 @@ written in batches, so memory stays flat however many there are. A link is *brok
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import socket
 import ssl
@@ -97,12 +98,41 @@ class HostLimiter:
             return self.semaphores[host]
 
 
+class Blocked(Exception):
+    """A link, or a redirect on its way, leads to an address the checker never connects to."""
+
+
+def vetted(host: str, port: int) -> str:
+    """The address to connect to for ``host``: resolved here, first, and refused unless every
+    address the name has is public (no loopback, private, link-local, multicast, reserved or
+    otherwise non-global address: a link submitted by anyone must not make the server probe its
+    own network). The connection then goes to that address (no second lookup, so no answer
+    can change in between). ``LINKCHECK_ALLOWED_ADDRESSES`` lists exceptions, for the tests'
+    own servers only."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except UnicodeError as error:  # an impossible name: the same as one that does not resolve
+        raise socket.gaierror(str(error)) from error
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    allowed = {ipaddress.ip_address(a) for a in settings.LINKCHECK_ALLOWED_ADDRESSES}
+    for address in addresses:
+        if address.version == 6 and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        public = address.is_global and not (address.is_multicast or address.is_reserved)
+        if not public and address not in allowed:
+            raise Blocked(host)
+    return str(addresses[0])
+
+
 def make_client(timeout: float, workers: int, max_redirects: int) -> httpx.Client:
     return httpx.Client(
-        follow_redirects=True,
+        # Each hop is asked for by ``_request``, its address checked first.
+        follow_redirects=False,
         max_redirects=max_redirects,
         timeout=httpx.Timeout(timeout),
-        limits=httpx.Limits(max_connections=workers, max_keepalive_connections=workers),
+        # No connection is kept for another request: connections are keyed by address, and
+        # two sites on one address must not share a TLS connection made for one of them.
+        limits=httpx.Limits(max_connections=workers, max_keepalive_connections=0),
         headers={"User-Agent": user_agent(), "Accept": "*/*"},
     )
 
@@ -111,31 +141,53 @@ def fetch(client: httpx.Client, url: str) -> Answer:
     """Ask for ``url`` with HEAD, then with GET when HEAD is refused (any 4xx or 5xx: many
     servers answer HEAD wrongly). The body of a GET is never read."""
     try:
-        response = _request(client, "HEAD", url)
-        if response.status_code >= 400:
-            response = _request(client, "GET", url)
+        status, final_url, history = _request(client, "HEAD", url)
+        if status >= 400:
+            status, final_url, history = _request(client, "GET", url)
+    except Blocked:
+        return Answer(error=Error.BLOCKED)
     except httpx.TooManyRedirects:
         return Answer(error=Error.REDIRECTS)
     except httpx.TimeoutException:
         return Answer(error=Error.TIMEOUT)
     except (httpx.UnsupportedProtocol, httpx.InvalidURL):
         return Answer(error=Error.INVALID)
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, OSError) as error:
         return Answer(error=classify(error))
     except Exception:  # one odd link must not stop the whole run
         logger.exception("Unexpected error checking %s", url)
         return Answer(error=Error.OTHER)
-    history = [step.status_code for step in response.history]
     return Answer(
-        status_code=response.status_code,
-        final_url=str(response.url),
+        status_code=status,
+        final_url=final_url,
         permanent_redirect=bool(history) and all(s in PERMANENT_REDIRECTS for s in history),
     )
 
 
-def _request(client: httpx.Client, method: str, url: str) -> httpx.Response:
-    with client.stream(method, url) as response:
-        return response
+def _request(client: httpx.Client, method: str, url: str) -> tuple[int, str, list[int]]:
+    """The status at the end of ``url``'s redirects, where they end, and the status of each
+    redirect. Every hop's host is resolved and vetted (``vetted``) before it is connected to,
+    and the connection goes to the vetted address (the name still in Host and in TLS)."""
+    history: list[int] = []
+    for _hop in range(client.max_redirects + 1):
+        target = httpx.URL(url)
+        if target.scheme not in ("http", "https"):
+            raise httpx.UnsupportedProtocol(f"Not a web address: {url}")
+        address = vetted(target.host, target.port or (443 if target.scheme == "https" else 80))
+        request = client.build_request(
+            method,
+            target.copy_with(host=address),
+            headers={"Host": target.netloc.decode("ascii")},
+            extensions={"sni_hostname": target.host},
+        )
+        response = client.send(request, stream=True)
+        response.close()
+        location = response.headers.get("Location")
+        if not (response.is_redirect and location):
+            return response.status_code, url, history
+        history.append(response.status_code)
+        url = str(target.join(location))
+    raise httpx.TooManyRedirects(f"More than {client.max_redirects} redirects from {url}")
 
 
 def classify(error: BaseException) -> str:

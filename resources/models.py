@@ -899,6 +899,7 @@ class LinkCheck(models.Model):
         TLS = "tls", _("secure connection failed (TLS)")
         REDIRECTS = "redirects", _("too many redirects")
         INVALID = "invalid", _("not a web address")
+        BLOCKED = "blocked", _("leads to a private or local network address")
         OTHER = "other", _("connection failed")
 
     class Health(models.TextChoices):

@@ -56,6 +56,8 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(500)
         elif path == "/flaky":
             self.reply(server.flaky_status)
+        elif path == "/elsewhere":
+            self.reply(302, location=server.redirect_to)
         elif path == "/slow":
             time.sleep(1.5)
             self.reply(200)
@@ -77,16 +79,28 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def site():
-    """A web server on 127.0.0.1 and a random port; ``site.url(path)`` is a link to it."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+@pytest.fixture(autouse=True)
+def _own_server_allowed(settings):
+    """The link checker never connects to a loopback address; these tests' own server is the
+    one exception (the tests below that prove the rule take it back)."""
+    settings.LINKCHECK_ALLOWED_ADDRESSES = ["127.0.0.1"]
+
+
+def serve(address: str = "127.0.0.1"):
+    server = ThreadingHTTPServer((address, 0), Handler)
     server.daemon_threads = True
     server.requests = []
     server.flaky_status = 500
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    server.url = lambda path: f"http://127.0.0.1:{server.server_address[1]}{path}"
+    server.url = lambda path: f"http://{address}:{server.server_address[1]}{path}"
+    return server
+
+
+@pytest.fixture
+def site():
+    """A web server on 127.0.0.1 and a random port; ``site.url(path)`` is a link to it."""
+    server = serve()
     yield server
     server.shutdown()
     server.server_close()
@@ -467,3 +481,72 @@ def test_the_admin_list_costs_the_same_queries_for_3_or_12_resources(
         response = admin_client.get(CHANGELIST, {"link_health": "failing"})
     assert len(response.context["cl"].result_list) == 9
     assert queries() == with_3
+
+
+def test_a_link_to_a_loopback_address_is_never_requested(site, settings):
+    """A link anyone can submit must not make the server probe its own machine or network."""
+    settings.LINKCHECK_ALLOWED_ADDRESSES = []
+    by_address = make_resource(url=site.url("/ok"))
+    by_name = make_resource(url=f"http://localhost:{site.server_address[1]}/ok")
+
+    summary = check()
+
+    assert site.requests == []
+    for resource in (by_address, by_name):
+        record = LinkCheck.objects.get(resource=resource)
+        assert (record.status_code, record.error) == (None, LinkCheck.Error.BLOCKED)
+        assert record.get_error_display() == "leads to a private or local network address"
+    assert summary.failing == 2
+
+
+def test_a_redirect_to_a_private_address_is_not_followed(site):
+    """Every hop is checked: a public link that redirects inward stops at the redirect."""
+    inner = serve("127.0.0.2")  # loopback too, and not allowed
+    try:
+        site.redirect_to = inner.url("/ok")
+        resource = make_resource(url=site.url("/elsewhere"))
+
+        check()
+
+        assert inner.requests == []
+        assert [path for _method, path, _ua in site.requests] == ["/elsewhere"]
+        record = LinkCheck.objects.get(resource=resource)
+        assert record.error == LinkCheck.Error.BLOCKED
+    finally:
+        inner.shutdown()
+        inner.server_close()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["10.0.0.1", "172.16.0.1", "192.168.1.1", "169.254.169.254", "::1", "fe80::1", "fc00::1",
+     "224.0.0.1", "240.0.0.1", "0.0.0.0", "::ffff:127.0.0.1", "100.64.0.1"],  # noqa: S104
+)  # fmt: skip
+def test_every_non_public_kind_of_address_is_refused(address, monkeypatch, settings):
+    from resources import linkcheck
+
+    settings.LINKCHECK_ALLOWED_ADDRESSES = []
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *a, **k: [(family, socket.SOCK_STREAM, 6, "", (address, 80))]
+    )
+
+    with pytest.raises(linkcheck.Blocked):
+        linkcheck.vetted("inside.example", 80)
+
+
+def test_a_name_with_one_private_address_among_public_ones_is_refused(monkeypatch, settings):
+    from resources import linkcheck
+
+    settings.LINKCHECK_ALLOWED_ADDRESSES = []
+    answers = [("93.184.215.14", 80), ("10.1.2.3", 80)]
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", pair) for pair in answers],
+    )
+
+    with pytest.raises(linkcheck.Blocked):
+        linkcheck.vetted("mixed.example", 80)
+    answers.pop()
+    assert linkcheck.vetted("mixed.example", 80) == "93.184.215.14"
