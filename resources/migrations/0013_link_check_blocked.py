@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resources', '0012_sort_date_own_dates'),
+        ("resources", "0012_sort_date_own_dates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='linkcheck',
-            name='error',
-            field=models.CharField(blank=True, choices=[('timeout', 'no answer in time'), ('dns', 'address not found (DNS)'), ('refused', 'connection refused'), ('tls', 'secure connection failed (TLS)'), ('redirects', 'too many redirects'), ('invalid', 'not a web address'), ('blocked', 'leads to a private or local network address'), ('other', 'connection failed')], max_length=10),
+            model_name="linkcheck",
+            name="error",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("timeout", "no answer in time"),
+                    ("dns", "address not found (DNS)"),
+                    ("refused", "connection refused"),
+                    ("tls", "secure connection failed (TLS)"),
+                    ("redirects", "too many redirects"),
+                    ("invalid", "not a web address"),
+                    ("blocked", "leads to a private or local network address"),
+                    ("other", "connection failed"),
+                ],
+                max_length=10,
+            ),
         ),
     ]
