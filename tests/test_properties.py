@@ -357,7 +357,7 @@ def test_a_search_feed_for_text_with_a_control_character_is_a_valid_feed(client,
     assert response.status_code == 200  # was a 500: XML 1.0 cannot hold \x08
     parsed = feedparser.parse(response.content)
     assert not parsed.bozo
-    assert parsed.feed.title == "HealTorture: resources matching “torture care”"
+    assert parsed.feed.title == "HealTorture: Resources matching “torture care”"
 
 
 def test_a_title_pasted_with_a_vertical_tab_does_not_break_the_feeds(client, content):
