@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .events import DEFAULT_DURATION
+from .events import session_span
+from .links import site, url_key
 from .models import Resource
 
 # What following a resource's own link does, by kind.
@@ -48,22 +49,6 @@ class Way:
         return self.url.startswith(("http://", "https://"))
 
 
-def site(url: str) -> str:
-    """The site an address leads to, as people say it: "irct.org"."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
-
-
-def same_page(url: str, other: str) -> bool:
-    """Whether two addresses name the same page (scheme, "www." and a final slash aside)."""
-
-    def key(address: str) -> tuple[str, str]:
-        parts = urlsplit(address.strip())
-        return site(address), parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
-
-    return bool(url and other) and key(url) == key(other)
-
-
 def ways_in(resource: Resource, organizations, files) -> list[Way]:
     """The links that lead to the material itself, most direct first: registering for an
     upcoming session, its recording, its file, its own page. A link that is only the home page
@@ -83,7 +68,8 @@ def ways_in(resource: Resource, organizations, files) -> list[Way]:
     elif files:
         ways.append(Way(_("Download the files"), "#files", str(len(files))))
     if resource.url:
-        homes = [org for org in organizations if same_page(resource.url, org.website)]
+        page = url_key(resource.url)
+        homes = [org for org in organizations if org.website and url_key(org.website) == page]
         if homes:
             label = _("Find it on %(site)s") % {"site": site(resource.url)}
             ways.append(Way(label, resource.url))
@@ -107,9 +93,7 @@ def calendar_links(resource: Resource, page_url: str) -> dict[str, str]:
     details = f"{resource.summary}\n\n{page_url}"
     where = resource.registration_url or resource.url or page_url
     if resource.starts_at:
-        start = resource.starts_at.astimezone(dt.UTC).replace(microsecond=0)
-        end = (resource.ends_at or resource.starts_at + DEFAULT_DURATION).astimezone(dt.UTC)
-        end = end.replace(microsecond=0)
+        start, end = (moment.astimezone(dt.UTC) for moment in session_span(resource))
         dates = f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"
         outlook_times = {
             "startdt": start.isoformat().replace("+00:00", "Z"),

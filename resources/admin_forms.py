@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.timezones import zone_named
+
 SESSION_TIMES = ("starts_at", "ends_at")
 
 
@@ -24,7 +26,7 @@ def zone_of(name: str) -> zoneinfo.ZoneInfo | None:
 def session_clock(value, zone_name: str) -> str:
     """``value`` as the clock time in the zone ``zone_name`` (UTC if none), with the zone's
     abbreviation: "2030-03-03 14:00 CET"."""
-    local = timezone.localtime(value, zone_of(zone_name) or zoneinfo.ZoneInfo("UTC"))
+    local = timezone.localtime(value, zone_named(zone_name))
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 

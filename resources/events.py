@@ -90,6 +90,13 @@ def events(request):
 # --- iCalendar ----------------------------------------------------------------------------------
 
 
+def session_span(resource: Resource) -> tuple[dt.datetime, dt.datetime]:
+    """A timed session's start and end, to the second: ``DEFAULT_DURATION`` after its start
+    when it gives no end."""
+    end = resource.ends_at or resource.starts_at + DEFAULT_DURATION
+    return resource.starts_at.replace(microsecond=0), end.replace(microsecond=0)
+
+
 def uid(resource: Resource) -> str:
     return f"resource-{resource.pk}@healtorture"
 
@@ -100,9 +107,7 @@ def calendar_event(resource: Resource, request) -> Event:
         start, end = resource.date, resource.date + dt.timedelta(days=1)
     else:
         zone = zone_named(resource.timezone)
-        start = resource.starts_at.astimezone(zone).replace(microsecond=0)
-        end = (resource.ends_at or resource.starts_at + DEFAULT_DURATION).astimezone(zone)
-        end = end.replace(microsecond=0)
+        start, end = (moment.astimezone(zone) for moment in session_span(resource))
     # In the visitor's language (Accept-Language, or the language cookie): a calendar file has
     # one address for everyone.
     lines = [resource.summary, "", _("Details: %(url)s") % {"url": page}]

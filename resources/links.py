@@ -23,7 +23,7 @@ def url_key(url: str) -> str:
     if not url:
         return ""
     parts = urlsplit(url if "//" in url else f"//{url}")
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    host = site(url)
     if parts.port and parts.port not in {80, 443}:
         host = f"{host}:{parts.port}"
     path = re.sub(r"/+$", "", parts.path) or ""
@@ -32,6 +32,17 @@ def url_key(url: str) -> str:
     )
     key = f"{host}{path}"
     return f"{key}?{urlencode(query)}" if query else key
+
+
+def site(url: str) -> str:
+    """The site an address leads to, as people say it: "irct.org".
+
+    >>> site("https://www.IRCT.org/what-we-do")
+    'irct.org'
+    """
+    url = (url or "").strip()
+    parts = urlsplit(url if "//" in url else f"//{url}")
+    return (parts.hostname or "").lower().removeprefix("www.")
 
 
 def title_key(title: str) -> str:
