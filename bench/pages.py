@@ -27,7 +27,7 @@ def discover(shell) -> dict:
     """Addresses of the largest topic, organisation and guide, a resource, and a past page."""
     code = (
         "import json; from django.db.models import Count; "
-        "from resources.models import Resource, Topic, Guide; "
+        "from resources.models import Resource, Guide; from thesaurus.models import Topic; "
         "from organizations.models import Organization; "
         "pub = Resource.objects.published(); "
         "t = Topic.objects.annotate(n=Count('resource_items')).order_by('-n').first(); "

@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .i18n import language_versions, unprefixed
+from common.i18n import language_versions, unprefixed
 
 
 def languages(request):

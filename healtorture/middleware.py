@@ -5,20 +5,15 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-logger = logging.getLogger(__name__)
+from common.outage import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 
-# The errors of a database that cannot be reached or stopped answering (connection refused or
-# lost, server shutting down, too many clients, a statement cancelled): worth trying again later.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
-# Seconds a visitor (or a crawler, or a load balancer) is asked to wait before trying again.
-RETRY_AFTER_SECONDS = 60
+logger = logging.getLogger(__name__)
 
 
 class CacheHeadersMiddleware:

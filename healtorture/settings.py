@@ -80,12 +80,17 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "reversion",
-    "healtorture",
+    # The project's apps, from the lowest layer up (see README: where things are).
+    "common",
     "thesaurus",
-    "resources",
     "organizations",
+    "resources",
     "search",
+    "opendata",
+    "upkeep",
+    "digest",
     "submissions",
+    "healtorture",
 ]
 
 MIDDLEWARE = [
@@ -270,7 +275,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 # --- Abuse protection on the public forms ---------------------------------------------------------
 # django-ratelimit counts in the shared cache (exact across workers: see cache_backends.py).
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "submissions.views.rate_limited"
+RATELIMIT_VIEW = "common.throttle.rate_limited"
 SHARE_RATE = os.environ.get("HEALTORTURE_SHARE_RATE", "10/h")
 CONTACT_RATE = os.environ.get("HEALTORTURE_CONTACT_RATE", "10/h")
 REPORT_RATE = os.environ.get("HEALTORTURE_REPORT_RATE", "10/h")

@@ -5,11 +5,11 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from organizations import exports as organization_exports
-from resources import digest, exports
+from digest import digest
+from opendata import exports, organization_exports
+from opendata.sitemaps import SITEMAPS, sitemap
 
 from . import views
-from .sitemaps import SITEMAPS, sitemap
 
 # Language-neutral addresses: for machines (crawlers, load balancers, feed readers, calendars,
 # spreadsheets) and for staff. Pages are in i18n_patterns below, under a language prefix.
@@ -44,8 +44,10 @@ urlpatterns = [
     path("resources.csv", exports.resources_csv, name="resources-csv"),
     path("organizations.json", organization_exports.organizations_json, name="organizations-json"),
     path("organizations.csv", organization_exports.organizations_csv, name="organizations-csv"),
-    # Resources' pages (prefixed) and their files, calendars and feeds (not): see resources/urls.py.
+    # Each app's pages (under a language prefix) and its files, calendars and feeds (without).
     path("", include("resources.urls")),
+    path("", include("search.urls")),
+    path("", include("opendata.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
@@ -60,6 +62,7 @@ urlpatterns += i18n_patterns(
     path("digest/<str:period>/", digest.digest_page, name="digest"),
     path("organizations/", include("organizations.urls")),
     path("", include("submissions.urls")),
+    path("", include("upkeep.urls")),
     prefix_default_language=True,
 )
 

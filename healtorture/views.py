@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from common.outage import DATABASE_UNAVAILABLE
 from organizations.models import Organization
 from resources.models import Guide, Resource
 
-from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
+from .middleware import database_unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def home(request):
     guides = {
         guide.slug: guide for guide in Guide.objects.published().order_by("-featured", "title")
     }
-    search = reverse("resources:list")
+    search = reverse("search:list")
     pathways = [
         {
             "title": title,

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from resources.models import Region
+from thesaurus.models import Region
 
 from .models import Organization
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from healtorture.text import render_markdown
+from common.text import render_markdown
 from thesaurus.models import Concept, ConceptOf
 
 
@@ -17,7 +17,7 @@ class OrganizationTopic(TaggedItemBase):
 
     content_object = models.ForeignKey("Organization", on_delete=models.CASCADE)
     tag = models.ForeignKey(
-        "resources.Topic", on_delete=models.CASCADE, related_name="organization_items"
+        "thesaurus.Topic", on_delete=models.CASCADE, related_name="organization_items"
     )
 
     class Meta:
@@ -100,7 +100,7 @@ class Organization(ConceptOf, models.Model):
     description = models.TextField(blank=True, help_text=_("Markdown."))
     website = models.URLField(max_length=500, blank=True)
     headquarters = models.ForeignKey(
-        "resources.Region",
+        "thesaurus.Region",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -108,7 +108,7 @@ class Organization(ConceptOf, models.Model):
         verbose_name=_("headquarters country"),
     )
     regions_served = models.ManyToManyField(
-        "resources.Region",
+        "thesaurus.Region",
         blank=True,
         related_name="organizations_serving",
         verbose_name=_("countries or regions served"),

@@ -14,7 +14,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .events import session_span
+from opendata.calendars import session_span
+
 from .links import site, url_key
 from .models import Resource
 

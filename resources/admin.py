@@ -17,23 +17,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from thesaurus.admin import merge_action
-from thesaurus.merge import merge_concepts
+from upkeep.linkcheck import check_resources
 
 from . import admin_messages
 from .admin_forms import SessionTimesForm
-from .linkcheck import check_resources
-from .models import (
-    Audience,
-    Guide,
-    GuideItem,
-    LinkCheck,
-    Region,
-    Resource,
-    ResourceFile,
-    Series,
-    Topic,
-)
+from .models import Guide, GuideItem, LinkCheck, Resource, ResourceFile, Series
 
 # Decisions that leave a public proposal open in the submissions queue.
 OPEN_DECISIONS = ("pending", "changes")
@@ -379,7 +367,7 @@ class ResourceAdmin(admin.ModelAdmin):
         )
         if not counts["total"]:
             return _("None.")
-        url = reverse("admin:submissions_problemreport_changelist")
+        url = reverse("admin:upkeep_problemreport_changelist")
         return format_html(
             '<a href="{}?resource__id__exact={}">{}</a>',
             url,
@@ -454,60 +442,6 @@ class ResourceAdmin(admin.ModelAdmin):
                                       "redirected permanently.")  # fmt: skip
         self.message_user(request, _("The link now points to its final address."),
                           messages.SUCCESS)  # fmt: skip
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-    actions = ["merge_topics"]
-
-    @admin.action(description=_("Merge the selected topics into one…"), permissions=["change"])
-    def merge_topics(self, request, queryset):
-        """Ask which topic to keep, then move every resource and organisation to it."""
-        return merge_action(
-            self,
-            request,
-            queryset.order_by("name"),
-            action="merge_topics",
-            title=_("Merge topics"),
-            keep_label=_("Keep this topic"),
-            explanation=_(
-                "Every resource and organisation tagged with any of these topics will be tagged "
-                "with the one you keep (once), and the other topics deleted: their names become "
-                "its alternative labels in the thesaurus, their addresses lead to it."
-            ),
-            merge=self.merge,
-        )
-
-    @staticmethod
-    def merge(keep: Topic, others: list[Topic], user) -> list[str]:
-        """Merge the topics' concepts (see thesaurus.merge): everything tagged with ``others`` is
-        tagged with ``keep`` instead (once), their names become its alternative labels, their
-        addresses lead to it; they are deleted. Returns the names merged."""
-        names = [topic.name for topic in others]
-        for topic in [keep, *others]:
-            if topic.concept_id is None:
-                topic.sync_concept()
-        merge_concepts(keep.concept, [topic.concept for topic in others], user=user)
-        return names
-
-
-@admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
-    list_display = ["name", "position", "description"]
-    list_editable = ["position"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "code"]
-    list_filter = ["kind"]
-    search_fields = ["name", "code"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Series)

@@ -10,13 +10,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.dispatch import receiver
 
+from common.cache import content_changed
 from organizations.models import Organization, OrganizationTopic
-from thesaurus.models import Concept, Label
+from thesaurus.models import Audience, Concept, Label, Region, Topic
 from thesaurus.signals import concepts_merged
 from thesaurus.skos import concepts_imported
 
-from .cache import content_changed
-from .models import Audience, Guide, Region, Resource, TaggedResource, Topic
+from .models import Guide, Resource, TaggedResource
 
 # The rows that are concepts, by the kind of concept they are.
 ROWS = {

@@ -34,11 +34,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import TaggedItemBase
 
+from common.text import render_markdown
 from common.timezones import utc_day
-from healtorture.text import render_markdown
-from thesaurus.models import Concept, ConceptOf
+from thesaurus.models import Audience, Region, Topic
 
 from . import links
 
@@ -168,26 +168,6 @@ def unique_slug(instance: models.Model, value: str, max_length: int = 80) -> str
     return slug
 
 
-class Topic(ConceptOf, TagBase):
-    """A subject a resource covers: a django-taggit tag that is a concept of the thesaurus (its
-    names in every language, synonyms, acronyms), with a description."""
-
-    concept_kind = Concept.Kind.TOPIC
-
-    description = models.TextField(blank=True)
-    # Addresses of topics merged into this one, so that old links still lead here.
-    former_slugs = ArrayField(models.SlugField(max_length=100), default=list, blank=True,
-                              editable=False)  # fmt: skip
-
-    class Meta:
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
-        ordering = ["name"]
-
-    def get_absolute_url(self):
-        return reverse("resources:topic", kwargs={"slug": self.slug})
-
-
 class TaggedResource(TaggedItemBase):
     """Links a resource to a topic (a direct foreign key: faster than taggit's generic one)."""
 
@@ -199,47 +179,6 @@ class TaggedResource(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_resource_topic")
         ]
-
-
-class Audience(ConceptOf, models.Model):
-    """Who a resource is for: a short managed vocabulary, each a concept of the thesaurus."""
-
-    concept_kind = Concept.Kind.AUDIENCE
-
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.CharField(max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Region(ConceptOf, models.Model):
-    """A country or a wider region (e.g. "Latin America", "Global"), a concept of the thesaurus
-    (with its names and its people's: "Afghanistan", "Afghans", "أفغانستان")."""
-
-    concept_kind = Concept.Kind.REGION
-
-    class Kind(models.TextChoices):
-        COUNTRY = "country", _("Country")
-        REGION = "region", _("Region")
-
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COUNTRY)
-    code = models.CharField(
-        max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code, for countries.")
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class Series(models.Model):
@@ -343,15 +282,16 @@ class ResourceQuerySet(models.QuerySet):
         after, makes cached searches stale and the "did you mean" vocabulary due (once, when the
         transaction commits). One that touches only pending, draft, rejected or archived rows
         changes nothing public, and leaves both alone."""
-        from . import vocabulary
-        from .cache import content_changed
+        from common.cache import content_changed
+
+        from .signals import published_words_changed
 
         public = Resource.objects.published().filter(pk__in=self.values("pk"))
         public_before = public.exists()
         count = super().update(**kwargs)
         if public_before or ({"status", "published_at"} & set(kwargs) and public.exists()):
             content_changed()
-            vocabulary.refresh_after_commit()
+            published_words_changed.send(sender=Resource)
         return count
 
     def published(self):
@@ -868,7 +808,7 @@ class ResourceFile(models.Model):
 
     def save(self, *args, **kwargs):
         if self.file:
-            from healtorture.files import sniff_content_type
+            from common.files import sniff_content_type
 
             self.size = self.file.size
             self.content_type = sniff_content_type(self.file)
@@ -883,7 +823,7 @@ class ResourceFile(models.Model):
 
     @property
     def label(self) -> str:
-        from healtorture.files import type_label
+        from common.files import type_label
 
         return type_label(self.content_type)
 

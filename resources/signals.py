@@ -2,13 +2,13 @@
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
+from common.cache import content_changed
 from organizations.models import Organization
+from thesaurus.models import Audience, Region, Topic
 
-from . import vocabulary
-from .cache import content_changed
-from .models import Audience, Region, Resource, ResourceFile, TaggedResource, Topic
+from .models import Resource, ResourceFile, TaggedResource
 
 # The relation each join table stands for, as seen from the other side.
 RELATIONS = {
@@ -17,6 +17,11 @@ RELATIONS = {
     Resource.regions.through: "regions",
     TaggedResource: "topics",
 }
+
+# Sent when the words of published resources may have changed (one published, edited, unpublished
+# or deleted; a bulk change): the search app recomputes its "did you mean" vocabulary, once the
+# transaction commits, or at once when ``immediately`` (a command that loads content).
+published_words_changed = Signal()
 
 
 @receiver(m2m_changed, sender=Resource.organizations.through)
@@ -88,7 +93,7 @@ def resource_changed(sender, instance, created=False, **kwargs):
     was_public = False if created else getattr(instance, "_was_public", True)
     if was_public or instance.is_published:
         content_changed()
-        vocabulary.refresh_after_commit()
+        published_words_changed.send(sender=Resource)
     instance._was_public = instance.is_published
 
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +19,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
@@ -29,12 +27,12 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization
 from resources import duplicates
 from resources.admin_forms import session_clock
-from resources.models import Resource, Topic
+from resources.models import Resource
 from resources.views import ResourceDetailView
-from thesaurus.models import Concept
+from thesaurus.models import Concept, Topic
 
 from . import admin_messages, moderation, topics
-from .models import ContactMessage, DecisionRecord, OutboxMessage, ProblemReport, Submission
+from .models import ContactMessage, DecisionRecord, Submission
 
 # --- Forms for the decisions ---------------------------------------------------------------------
 
@@ -636,7 +634,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         if not (
             self.has_change_permission(request, obj)
             and request.user.has_perm("resources.change_resource")
-            and request.user.has_perm("resources.add_topic")
+            and request.user.has_perm("thesaurus.add_topic")
         ):
             raise PermissionDenied
         resource = obj.resource
@@ -831,157 +829,3 @@ class ContactMessageAdmin(admin.ModelAdmin):
         if obj is None:
             return ["created_at"]
         return ["subject", "message", "name", "email", "organization", "created_at"]
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    """E-mails sent or waiting to be sent (``manage.py send_outbox`` retries the failures)."""
-
-    list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status"]
-    search_fields = ["subject", "body"]
-    date_hierarchy = "created_at"
-    fields = ["to", "subject", "body", "status", "attempts", "last_error", "created_at", "sent_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("to"))
-    def recipients(self, obj):
-        return ", ".join(obj.to)
-
-
-# --- Problem reports from the resource pages ------------------------------------------------------
-
-
-class ReportStatusFilter(admin.SimpleListFilter):
-    title = _("status")
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [("open", _("Open")), ("resolved", _("Resolved"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("open", "resolved"):
-            return queryset.filter(resolved_at__isnull=self.value() == "open")
-        return queryset
-
-
-def resolve_reports(queryset, user) -> int:
-    """Mark the open reports in ``queryset`` resolved by ``user``, each with an admin log entry."""
-    reports = list(queryset.filter(resolved_at=None).select_related("resource").order_by("pk"))
-    ProblemReport.objects.filter(pk__in=[r.pk for r in reports]).update(
-        resolved_at=timezone.now(), resolved_by=user
-    )
-    LogEntry.objects.log_actions(user.pk, reports, CHANGE, change_message="Marked resolved.")
-    return len(reports)
-
-
-@admin.register(ProblemReport)
-class ProblemReportAdmin(admin.ModelAdmin):
-    """Visitors' reports of problems with resources, oldest first; resolved in one click."""
-
-    list_display = ["resource_title", "reason", "created_at", "state"]
-    list_filter = [ReportStatusFilter, "reason"]
-    search_fields = ["resource__title", "details", "email"]
-    list_select_related = ["resource"]
-    date_hierarchy = "created_at"
-    ordering = ["created_at", "pk"]
-    actions = ["mark_resolved"]
-    fields = ["resource_link", "reason", "details", "email", "created_at", "resolved_at",
-              "resolved_by", "notes"]  # fmt: skip
-    readonly_fields = [name for name in fields if name != "notes"]
-
-    def has_add_permission(self, request):
-        return False  # reports come from the public form only
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("resource", "resolved_by")
-
-    @admin.display(description=_("resource"), ordering="resource__title")
-    def resource_title(self, obj):
-        return obj.resource.title
-
-    @admin.display(description=_("status"), ordering="resolved_at")
-    def state(self, obj):
-        """Open or resolved; an open one has a one-click button: a button of the list's own
-        (POST, CSRF-protected) form, sent to this report's resolve view instead of the actions."""
-        if not obj.is_open:
-            date = f"{timezone.localtime(obj.resolved_at):%Y-%m-%d}"
-            return _("resolved %(date)s") % {"date": date}
-        return format_html(
-            '{}<br><button type="submit" class="button" formaction="{}">{}</button>',
-            _("open"),
-            reverse("admin:submissions_problemreport_resolve", args=[obj.pk]),
-            _("Mark resolved"),
-        )
-
-    @admin.display(description=_("resource"))
-    def resource_link(self, obj):
-        resource = obj.resource
-        links = [
-            format_html(
-                '<a href="{}">{}</a>',
-                reverse("admin:resources_resource_change", args=[resource.pk]),
-                resource.title,
-            )
-        ]
-        if resource.is_published:
-            links.append(
-                format_html('<a href="{}">{}</a>', resource.get_absolute_url(), _("public page"))
-            )
-        if resource.url:
-            links.append(
-                format_html(
-                    '<a href="{}" rel="noopener noreferrer">{}</a>', resource.url, resource.url
-                )
-            )
-        return format_html_join(LINE_BREAK, "{}", ((link,) for link in links))
-
-    @admin.action(description=_("Mark the selected reports resolved"), permissions=["change"])
-    def mark_resolved(self, request, queryset):
-        count = resolve_reports(queryset, request.user)
-        message = admin_messages.REPORTS_RESOLVED % {"count": count}
-        self.message_user(request, message, messages.SUCCESS)
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/resolve/",
-                self.admin_site.admin_view(self.resolve_view),
-                name="submissions_problemreport_resolve",
-            ),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is not None and obj.is_open and self.has_change_permission(request, obj):
-            extra_context = {
-                **(extra_context or {}),
-                "resolve_url": reverse("admin:submissions_problemreport_resolve", args=[obj.pk]),
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def resolve_view(self, request, object_id):
-        """Resolve one report (POST only), then go back to the page the button was on."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404(_("No such report."))
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        if resolve_reports(ProblemReport.objects.filter(pk=obj.pk), request.user):
-            self.message_user(request, _("Marked resolved: %(report)s") % {"report": obj},
-                              messages.SUCCESS)  # fmt: skip
-        back = request.headers.get("referer", "")
-        if not url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            back = reverse("admin:submissions_problemreport_changelist")
-        return redirect(back)

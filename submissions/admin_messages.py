@@ -33,6 +33,3 @@ ALREADY_DECIDED = ngettext_lazy(
     "Left out %(count)d submissions that were already decided: %(titles)s.",
     "count",
 )
-REPORTS_RESOLVED = ngettext_lazy(
-    "Marked %(count)d report resolved.", "Marked %(count)d reports resolved.", "count"
-)

@@ -8,23 +8,19 @@ views; CSRF on every POST is Django's.)
 
 from __future__ import annotations
 
-import re
-import time
 import zoneinfo
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.files import sniff_content_type, type_label
+from common.forms import CONTROL_CHARS, TIMESTAMP_SALT, ProtectedForm  # noqa: F401 - used here and by tests
 from common.timezones import utc_day
-from healtorture.files import sniff_content_type, type_label
-from resources.models import LANGUAGES, Audience, Resource, Topic
+from resources.models import LANGUAGES, Resource
+from thesaurus.models import Audience, Topic
 
-from .models import ProblemReport
-
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 # What may be uploaded, judged by content: documents and slides.
 ALLOWED_FILE_TYPES = {
     "application/pdf",
@@ -38,68 +34,9 @@ ALLOWED_FILE_TYPES = {
 COMMON_TIMEZONES = sorted(
     zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/")
 )
-TIMESTAMP_SALT = "submissions.form-started"
 # The topics and audiences offered by the share form, as last read in this process: the form can
 # be shown again while the database is unreachable.
 _known_choices: dict[str, list[tuple[str, str]]] = {"topics": [], "audiences": []}
-
-
-class ProtectedForm(forms.Form):
-    """Honeypot, minimum fill time and clean text for a public form."""
-
-    # Named to attract bots; hidden from people and from assistive technology.
-    website = forms.CharField(required=False, label=_("Leave this empty"), max_length=200)
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    abuse_error: str | None = None
-
-    def __init__(self, *args, database_available: bool = True, **kwargs):
-        # False: shown again while the database is unreachable, so built without reading it.
-        self.database_available = database_available
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.fields["started"].initial = signing.dumps(time.time(), salt=TIMESTAMP_SALT)
-        else:  # keep the first timestamp on a form shown again with errors
-            self.fields["started"].initial = self.data.get("started")
-        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
-
-    def full_clean(self):
-        """After validation, point each field in error at its message for screen readers."""
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                described = [v for v in attrs.get("aria-describedby", "").split() if v]
-                attrs["aria-describedby"] = " ".join([*described, f"id_{name}_error"])
-                attrs["aria-invalid"] = "true"
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str):
-                cleaned[name] = CONTROL_CHARS.sub("", value)
-        if cleaned.get("website"):
-            self.abuse_error = _("This form could not be accepted.")
-        else:
-            try:
-                started = signing.loads(
-                    self.data.get("started", ""), salt=TIMESTAMP_SALT, max_age=24 * 3600
-                )
-            except signing.BadSignature:
-                self.abuse_error = _(
-                    "This form has expired or was changed. Please check what you wrote and send "
-                    "it again."
-                )
-                self.fields["started"].initial = signing.dumps(time.time(), salt=TIMESTAMP_SALT)
-            else:
-                if time.time() - float(started) < settings.FORM_MIN_SECONDS:
-                    self.abuse_error = _(
-                        "That was quicker than a person can fill in this form. Please check "
-                        "what you wrote and send it again."
-                    )
-        if self.abuse_error:
-            raise forms.ValidationError(self.abuse_error, code="abuse")
-        return cleaned
 
 
 class ShareResourceForm(ProtectedForm):
@@ -318,27 +255,4 @@ class ContactForm(ProtectedForm):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     message = forms.CharField(
         label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
-    )
-
-
-class ProblemReportForm(ProtectedForm):
-    """Report a problem with a resource: what is wrong, and an address if a reply is wanted."""
-
-    reason = forms.ChoiceField(
-        label=_("What is wrong?"), choices=ProblemReport.Reason.choices, widget=forms.RadioSelect
-    )
-    details = forms.CharField(
-        label=_("Details"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_(
-            "What you found, e.g. where the link leads now. Nothing that identifies a client."
-        ),
-    )
-    email = forms.EmailField(
-        label=_("Your e-mail"),
-        max_length=254,
-        required=False,
-        help_text=_("Only if you would like a reply. Never shown or shared."),
     )

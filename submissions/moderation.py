@@ -15,9 +15,9 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from common import outbox
 from resources.models import Resource
 
-from . import outbox
 from .models import DecisionRecord, Submission
 
 Decision = Submission.Decision

@@ -14,9 +14,9 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from resources.models import Resource, Topic
+from resources.models import Resource
 from thesaurus.index import current
-from thesaurus.models import Concept
+from thesaurus.models import Concept, Topic
 from thesaurus.text import words
 
 SEPARATORS = re.compile(r"[,;\n]+")

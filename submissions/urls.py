@@ -9,10 +9,4 @@ urlpatterns = [
     path("share/thanks/", views.share_thanks, name="share-thanks"),
     path("contact/", views.contact, name="contact"),
     path("contact/thanks/", views.contact_thanks, name="contact-thanks"),
-    path("resources/<slug:slug>/report/", views.report_problem, name="report-problem"),
-    path(
-        "resources/<slug:slug>/report/thanks/",
-        views.report_problem_thanks,
-        name="report-problem-thanks",
-    ),
 ]

@@ -1,59 +1,45 @@
-"""The public "Share a resource", "Ask an expert" and "Report a problem" forms."""
+"""The public "Share a resource" and "Ask an expert" forms."""
 
 import logging
 from functools import wraps
 
 from django.conf import settings
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
-from healtorture.middleware import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
+from common import outbox
+from common.outage import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from resources.duplicates import find_duplicates
-from resources.models import Audience, Resource, ResourceFile, Topic
+from resources.models import Resource, ResourceFile
+from thesaurus.models import Audience, Topic
 
-from . import outbox
-from .forms import COMMON_TIMEZONES, ContactForm, ProblemReportForm, ShareResourceForm
-from .models import ContactMessage, ProblemReport, Submission
+from .forms import COMMON_TIMEZONES, ContactForm, ShareResourceForm
+from .models import ContactMessage, Submission
 
 logger = logging.getLogger(__name__)
 
 
-def rate_limited(request, exception):
-    """Too many submissions from one address (django-ratelimit's RATELIMIT_VIEW): 429, with the
-    form and everything typed shown again."""
-    if request.resolver_match and request.resolver_match.url_name == "report-problem":
-        resource = _reported_resource(request.resolver_match.kwargs["slug"])
+def _form_kept(form_class, template: str):
+    """How a rate-limited form answers (see ``common.throttle``): 429, with the form and
+    everything typed shown again."""
+
+    def answer(request):
         context = {
-            "form": ProblemReportForm(request.POST),
-            "resource": resource,
+            "form": form_class(request.POST),
+            "timezones": COMMON_TIMEZONES,
             "blocked": _(
-                "You have sent several reports in a short time. Please wait an hour and send "
-                "this again; what you wrote is still here."
+                "You have sent several forms in a short time. Please wait an hour and send this "
+                "again; what you wrote is still here."
             ),
         }
-        response = render(request, "submissions/report_problem.html", context, status=429)
-        response["Retry-After"] = "3600"
-        return response
-    if request.resolver_match and request.resolver_match.url_name == "contact":
-        form, template = ContactForm(request.POST), "submissions/contact.html"
-    else:
-        form, template = ShareResourceForm(request.POST), "submissions/share.html"
-    context = {
-        "form": form,
-        "timezones": COMMON_TIMEZONES,
-        "blocked": _(
-            "You have sent several forms in a short time. Please wait an hour and send this "
-            "again; what you wrote is still here."
-        ),
-    }
-    response = render(request, template, context, status=429)
-    response["Retry-After"] = "3600"
-    return response
+        return render(request, template, context, status=429)
+
+    return answer
 
 
 def kept_when_database_unavailable(form_class, template: str):
@@ -218,51 +204,5 @@ def contact_thanks(request):
     return render(request, "submissions/contact_thanks.html")
 
 
-def _reported_resource(slug: str) -> Resource:
-    """The published resource a report is about; 404 for anything else."""
-    return get_object_or_404(
-        Resource.objects.published().only("pk", "slug", "title", "kind"), slug=slug
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@never_cache
-@ratelimit(key="ip", rate=lambda group, request: settings.REPORT_RATE, method="POST", block=True)
-def report_problem(request, slug):
-    """Tell the moderators that something is wrong with a published resource. The report goes
-    to their queue and their inbox; nothing of it is ever shown on the site."""
-    resource = _reported_resource(slug)
-    if request.method != "POST":
-        form = ProblemReportForm(initial={"reason": request.GET.get("reason")})
-        return render(
-            request, "submissions/report_problem.html", {"form": form, "resource": resource}
-        )
-    form = ProblemReportForm(request.POST)
-    if not form.is_valid():
-        context = {"form": form, "resource": resource}
-        return render(request, "submissions/report_problem.html", context, status=400)
-    with transaction.atomic():
-        report = ProblemReport.objects.create(
-            resource=resource,
-            reason=form.cleaned_data["reason"],
-            details=form.cleaned_data["details"],
-            email=form.cleaned_data["email"],
-        )
-        outbox.queue(
-            outbox.moderator_addresses(),
-            f"Problem reported: {resource.title}",
-            "submissions/email/problem_report.txt",
-            {
-                "report": report,
-                "resource": resource,
-                "admin_path": reverse("admin:submissions_problemreport_change", args=[report.pk]),
-            },
-        )
-    return redirect("submissions:report-problem-thanks", slug=resource.slug)
-
-
-@require_safe
-def report_problem_thanks(request, slug):
-    return render(
-        request, "submissions/report_problem_thanks.html", {"resource": _reported_resource(slug)}
-    )
+share.when_rate_limited = _form_kept(ShareResourceForm, "submissions/share.html")
+contact.when_rate_limited = _form_kept(ContactForm, "submissions/contact.html")

@@ -23,8 +23,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from digest.digest import Quarter
 from organizations.models import Organization
-from resources.digest import Quarter
 from resources.models import Guide, GuideItem, Resource, ResourceFile
 from submissions.models import Submission
 
@@ -113,9 +113,9 @@ def build_site(django_user_model, *, synthetic: int = 60) -> Site:
     moderator.groups.add(Group.objects.get(name="Moderators"))
 
     topic = file_resource.topics.get()
-    search = reverse("resources:list")
+    search = reverse("search:list")
     with translation.override("ar"):
-        arabic_search = reverse("resources:list")
+        arabic_search = reverse("search:list")
     submission.proposed_topics = "Istanbul Protocol, TSPT, sociotherapy"
     submission.save(update_fields=["proposed_topics"])
     concept = topic.concept
@@ -136,13 +136,13 @@ def build_site(django_user_model, *, synthetic: int = 60) -> Site:
         PageType("search: malformed parameter (400)", f"{search}?date_from=yesterday", 400),
         PageType("resource with a file", file_resource.get_absolute_url()),
         PageType("resource with a live session", session.get_absolute_url()),
-        PageType("topic list", reverse("resources:topics")),
+        PageType("topic list", reverse("search:topics")),
         PageType("topic page", topic.get_absolute_url()),
         PageType("guide list", reverse("resources:guides")),
         PageType("guide page", guide.get_absolute_url()),
         PageType("organisation list", reverse("organizations:list")),
         PageType("organisation page", organization.get_absolute_url()),
-        PageType("events", reverse("resources:events")),
+        PageType("events", reverse("opendata:events")),
         PageType("share form", reverse("submissions:share")),
         PageType(
             "share form with errors",

@@ -62,7 +62,7 @@ def test_a_proposal_goes_from_the_form_through_moderation_into_search(
     assert "What happens next" in page.content()
 
     # Nothing public yet.
-    page.goto(f"{live_server.url}{reverse('resources:list')}?q=sociotherapy")
+    page.goto(f"{live_server.url}{reverse('search:list')}?q=sociotherapy")
     assert "No resources match" in page.content()
 
     # A moderator logs in, finds it waiting and approves it.
@@ -79,7 +79,7 @@ def test_a_proposal_goes_from_the_form_through_moderation_into_search(
 
     # The public finds it.
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}{reverse('resources:list')}?q=sociotherapy")
+    page.goto(f"{live_server.url}{reverse('search:list')}?q=sociotherapy")
     result = page.get_by_role("link", name="Sociotherapy groups for survivors in Rwanda")
     result.click()
     page.wait_for_load_state()
@@ -105,7 +105,7 @@ def test_a_keyboard_user_searches_filters_and_removes_the_filter(live_server, pa
     connection.close()
     results = page.locator("ol.result-list").get_by_role("heading", level=3)
 
-    page.goto(f"{live_server.url}{reverse('resources:list')}")
+    page.goto(f"{live_server.url}{reverse('search:list')}")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     page.keyboard.press("Enter")
@@ -206,7 +206,7 @@ def test_add_to_calendar_on_the_events_page_downloads_a_calendar(live_server, pa
         timezone="Europe/Copenhagen",
     )
     connection.close()
-    page.goto(f"{live_server.url}{reverse('resources:events')}")
+    page.goto(f"{live_server.url}{reverse('opendata:events')}")
     link = page.get_by_role(
         "link", name=re.compile(r"^Add to calendar ?: Supervision for interpreters: a live webinar")
     )

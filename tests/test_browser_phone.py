@@ -60,7 +60,7 @@ def test_on_a_phone_a_ticked_filter_applies_at_once_keeping_the_focus(
     live_server, open_page, resources
 ):
     page = open_page()
-    page.goto(f"{live_server.url}{reverse('resources:list')}")
+    page.goto(f"{live_server.url}{reverse('search:list')}")
     status = page.get_by_role("status")
     expect(page.get_by_role("heading", level=2, name="6 resources")).to_be_visible()
     page.locator("details.filters > summary").click()
@@ -97,7 +97,7 @@ def test_on_a_phone_a_ticked_filter_applies_at_once_keeping_the_focus(
     expect(shared.get_by_role("heading", level=2, name="3 resources")).to_be_visible()
     page.go_back()
     expect(status).to_have_text("6 resources")
-    expect(page).to_have_url(f"{live_server.url}{reverse('resources:list')}")
+    expect(page).to_have_url(f"{live_server.url}{reverse('search:list')}")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -105,7 +105,7 @@ def test_without_javascript_the_apply_button_stays_in_sight_on_a_phone(
     live_server, open_page, resources
 ):
     page = open_page(javascript=False)
-    page.goto(f"{live_server.url}{reverse('resources:list')}")
+    page.goto(f"{live_server.url}{reverse('search:list')}")
     # Closed at first: the results come first.
     expect(page.get_by_role("checkbox", name=re.compile(r"^Video"))).to_be_hidden()
     page.locator("details.filters > summary").click()
@@ -138,7 +138,7 @@ def test_the_search_page_does_not_shift_as_it_loads(live_server, open_page, reso
         route.continue_()
 
     page.route(re.compile(r"/static/js/search\b.*\.js$"), slow_line)
-    page.goto(f"{live_server.url}{reverse('resources:list')}?kind=video")
+    page.goto(f"{live_server.url}{reverse('search:list')}?kind=video")
     page.wait_for_load_state("load")
     shift = page.evaluate(LAYOUT_SHIFT)
     assert shift < 0.1, f"cumulative layout shift {shift:.3f}"
@@ -237,7 +237,7 @@ def test_a_feed_opened_in_a_browser_reads_as_a_page(live_server, open_page, reso
             blocked.append(message.text)
 
     page.on("console", note_refusals)
-    feed = f"{live_server.url}{reverse('resources:search-feed')}?kind=video&language=en"
+    feed = f"{live_server.url}{reverse('opendata:search-feed')}?kind=video&language=en"
     page.goto(feed)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("HealTorture: Videos in English")

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from resources.search import PAGE_SIZE
+from search.engine import PAGE_SIZE
 
 from .site_pages import build_site, fetch
 

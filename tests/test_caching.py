@@ -8,7 +8,7 @@ from resources.models import Resource
 from .factories import make_resource
 
 pytestmark = pytest.mark.django_db
-URL = reverse("resources:list")
+URL = reverse("search:list")
 
 
 def test_anonymous_pages_are_public_for_a_minute_and_revalidate_with_an_etag(client):
@@ -96,7 +96,7 @@ def test_a_bulk_change_renews_the_content_version_once_not_per_row():
 
 
 def version_after(change) -> tuple[int, int]:
-    from resources.cache import content_version
+    from common.cache import content_version
 
     before = content_version()
     change()
@@ -105,7 +105,8 @@ def version_after(change) -> tuple[int, int]:
 
 def test_changes_nobody_can_see_leave_the_cached_searches_alone():
     from submissions import moderation
-    from submissions.models import ProblemReport, Submission
+    from submissions.models import Submission
+    from upkeep.models import ProblemReport
 
     published = make_resource(title="Interpreters in therapy", topics=["Interpreting"])
     draft = make_resource(title="Draft", status=Resource.Status.DRAFT)

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from resources import vocabulary
 from resources.models import Resource
+from search import vocabulary
 from search.models import FacetDelta, FacetTotal, SearchRow
 
 from .factories import make_organization, make_resource
@@ -94,10 +94,10 @@ def test_the_directories_and_the_unfiltered_search_show_the_kept_counts(client):
     make_resource(topics=["Children"], date=dt.date(2024, 5, 1))
     make_resource(topics=["Children"], status=Resource.Status.DRAFT)
 
-    topics = client.get(reverse("resources:topics")).context["topics"]
+    topics = client.get(reverse("search:topics")).context["topics"]
     organizations = client.get(reverse("organizations:list")).context["organizations"]
-    search = client.get(reverse("resources:list")).context["search"]
-    filtered = client.get(reverse("resources:list"), {"date_from": "1900-01-01"})
+    search = client.get(reverse("search:list")).context["search"]
+    filtered = client.get(reverse("search:list"), {"date_from": "1900-01-01"})
 
     assert [(t.slug, t.count) for t in topics] == [("children", 2)]
     assert [(o.slug, o.resource_count) for o in organizations] == [("irct", 1)]
@@ -135,8 +135,8 @@ def test_one_filter_value_shows_its_kept_count(client, params, expected):
     make_resource(topics=["Adults"], date=dt.date(2024, 5, 1))
     make_resource(topics=["Children"], organizations=[irct], status=Resource.Status.DRAFT)
 
-    search = client.get(reverse("resources:list"), params).context["search"]
-    counted = client.get(reverse("resources:list"), {**params, "date_from": "1900-01-01"})
+    search = client.get(reverse("search:list"), params).context["search"]
+    counted = client.get(reverse("search:list"), {**params, "date_from": "1900-01-01"})
 
     assert search.total == expected == counted.context["search"].total
     assert len(search.page.object_list) == expected

@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from organizations.models import Organization, OrganizationTopic
-from resources.models import Guide, GuideItem, Region, Resource, Series, TaggedResource, Topic
+from resources.models import Guide, GuideItem, Resource, Series, TaggedResource
+from thesaurus.models import Region, Topic
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from resources.digest import Digest, InvalidPeriod, Quarter
+from digest.digest import Digest, InvalidPeriod, Quarter
 from resources.models import Resource
 
 from .factories import make_organization, make_resource
@@ -133,7 +133,7 @@ def test_the_digest_page_costs_the_same_queries_for_more_content(client, quarter
 
 
 def test_a_long_digest_lists_the_first_sessions_and_links_to_the_rest(client, monkeypatch):
-    monkeypatch.setattr("resources.digest.MAX_SESSIONS", 2)
+    monkeypatch.setattr("digest.digest.MAX_SESSIONS", 2)
     for i in range(3):
         make_resource(title=f"Session {i}", kind=Resource.Kind.WEBINAR, published_at=at(2026, 5, 1),
                       starts_at=at(2026, 6, 1 + i), timezone="UTC")  # fmt: skip
@@ -142,7 +142,7 @@ def test_a_long_digest_lists_the_first_sessions_and_links_to_the_rest(client, mo
 
     assert [s.title for s in page.context["sessions"]] == ["Session 0", "Session 1"]
     assert "Every upcoming session is on the events page." in page.text
-    assert f'href="{reverse("resources:events")}"' in page.text
+    assert f'href="{reverse("opendata:events")}"' in page.text
 
 
 def test_everything_in_the_digest_is_escaped(client):

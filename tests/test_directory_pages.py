@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import Organization
-from resources.models import Guide, GuideItem, Region, Resource
+from resources.models import Guide, GuideItem, Resource
+from thesaurus.models import Region
 
 from .factories import make_organization, make_resource
 
@@ -100,12 +101,12 @@ def test_the_topic_page_is_the_search_page_with_the_topic_chosen(client):
     make_resource(title="Telehealth at a distance", topics=["Telehealth"])
     make_resource(title="Group work", topics=["Group work"])
 
-    response = client.get(reverse("resources:topic", args=["telehealth"]))
+    response = client.get(reverse("search:topic", args=["telehealth"]))
 
     assert response.status_code == 200
     assert [r.title for r in response.context["resources"]] == ["Telehealth at a distance"]
     assert '<h1 dir="auto">Telehealth</h1>' in response.text
-    assert client.get(reverse("resources:topic", args=["nothing-here"])).status_code == 404
+    assert client.get(reverse("search:topic", args=["nothing-here"])).status_code == 404
 
 
 @pytest.fixture
@@ -202,7 +203,7 @@ def test_home_pathways_lead_to_a_guide_or_a_prefiltered_search(client):
     response = client.get(reverse("home"))
 
     urls = [path["url"] for path in response.context["pathways"]]
-    search = reverse("resources:list")
+    search = reverse("search:list")
     assert urls == [
         f"{search}?audience=service-providers",
         reverse("resources:guide", args=["new-to-serving-survivors"]),

@@ -79,7 +79,7 @@ def sessions():
 
 
 def test_the_events_page_lists_upcoming_then_past_sessions(client, sessions):
-    response = client.get(reverse("resources:events"))
+    response = client.get(reverse("opendata:events"))
 
     assert response.status_code == 200
     assert [r.title for r in response.context["upcoming"]] == [
@@ -100,21 +100,21 @@ def test_the_events_page_shows_the_session_zone_and_utc(client):
     start = dt.datetime(2099, 3, 30, 10, 0, tzinfo=COPENHAGEN)  # CEST, UTC+2
     session("Copenhagen session", start, registration_url="https://example.org/register")
 
-    text = client.get(reverse("resources:events")).text
+    text = client.get(reverse("opendata:events")).text
 
     assert "Monday 30 March 2099, 10:00–11:00 CEST" in text
     assert "(30 Mar, 08:00 UTC)" in text
 
 
 def test_the_events_page_links_registration_calendar_and_recordings(client, sessions):
-    text = client.get(reverse("resources:events")).text
+    text = client.get(reverse("opendata:events")).text
 
     assert 'href="https://example.org/register-soon"' in text
-    soon = reverse("resources:calendar", args=[sessions["soon"].slug])
+    soon = reverse("opendata:calendar", args=[sessions["soon"].slug])
     assert f'href="{soon}" download>Add to calendar' in text
     assert 'href="https://example.org/recording-recent"' in text
     assert 'href="https://example.org/recording-ancient"' in text
-    assert f'href="{reverse("resources:events-ics")}"' in text
+    assert f'href="{reverse("opendata:events-ics")}"' in text
 
 
 def test_past_sessions_are_paginated(client):
@@ -122,8 +122,8 @@ def test_past_sessions_are_paginated(client):
     for i in range(25):
         session(f"Past {i:02}", start - dt.timedelta(days=i))
 
-    first = client.get(reverse("resources:events"))
-    second = client.get(reverse("resources:events"), {"page": 2})
+    first = client.get(reverse("opendata:events"))
+    second = client.get(reverse("opendata:events"), {"page": 2})
 
     assert len(first.context["past"]) == 20
     assert [r.title for r in second.context["past"]] == [f"Past {i:02}" for i in range(20, 25)]
@@ -135,8 +135,8 @@ def test_the_soonest_upcoming_sessions_are_listed_with_a_link_to_all_of_them(cli
     for i in range(22):
         session(f"Soon {i:02}", start + dt.timedelta(days=i))
 
-    page = client.get(reverse("resources:events"))
-    every = client.get(reverse("resources:list"), {"upcoming": "true", "sort": "oldest"})
+    page = client.get(reverse("opendata:events"))
+    every = client.get(reverse("search:list"), {"upcoming": "true", "sort": "oldest"})
 
     assert [r.title for r in page.context["upcoming"]] == [f"Soon {i:02}" for i in range(20)]
     assert "Every upcoming session, soonest first" in page.text
@@ -148,14 +148,14 @@ def test_the_events_page_runs_a_constant_number_of_queries(
     client, sessions, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(5):
-        client.get(reverse("resources:events"))
+        client.get(reverse("opendata:events"))
     now = timezone.now()
     for i in range(15):
         orgs = [make_organization(), make_organization()]
         session(f"Extra upcoming {i}", now + dt.timedelta(days=i + 1), organizations=orgs)
         session(f"Extra past {i}", now - dt.timedelta(days=i + 1), organizations=orgs)
     with django_assert_max_num_queries(5):
-        response = client.get(reverse("resources:events"))
+        response = client.get(reverse("opendata:events"))
     assert len(response.context["upcoming"]) == 18
 
 
@@ -163,9 +163,9 @@ def test_the_home_page_and_navigation_link_the_events(client, sessions):
     text = client.get(reverse("home")).text
 
     arrow = '<span class="arrow" aria-hidden="true">→</span>'
-    assert f'<a href="{reverse("resources:events")}">All events {arrow}</a>' in text
+    assert f'<a href="{reverse("opendata:events")}">All events {arrow}</a>' in text
     nav = re.search(r'<nav aria-label="Main">.*?</nav>', text, re.S).group(0)
-    assert reverse("resources:events") in nav
+    assert reverse("opendata:events") in nav
 
 
 # --- iCalendar ----------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def test_a_session_calendar_keeps_its_zone_across_a_dst_change(client):
     after = session("After the change", dt.datetime(2026, 3, 30, 10, tzinfo=COPENHAGEN))
 
     for resource, utc_hour in ((before, 9), (after, 8)):
-        response = client.get(reverse("resources:calendar", args=[resource.slug]))
+        response = client.get(reverse("opendata:calendar", args=[resource.slug]))
         calendar = ics(response)
         assert response["Content-Disposition"] == f'attachment; filename="{resource.slug}.ics"'
 
@@ -226,7 +226,7 @@ def test_a_session_calendar_has_every_property_a_calendar_needs(client):
         registration_url="https://example.org/register",
         topics=["Interpreters", "Children"],
     )
-    url = reverse("resources:calendar", args=[resource.slug])
+    url = reverse("opendata:calendar", args=[resource.slug])
 
     event = ics(client.get(url)).walk("VEVENT")[0]
 
@@ -247,18 +247,18 @@ def test_a_session_calendar_has_every_property_a_calendar_needs(client):
 def test_a_session_without_an_end_gets_an_hour_and_says_so(client):
     resource = session("Open-ended", dt.datetime(2099, 1, 5, 9, tzinfo=COPENHAGEN), hours=0)
 
-    event = ics(client.get(reverse("resources:calendar", args=[resource.slug]))).walk("VEVENT")[0]
+    event = ics(client.get(reverse("opendata:calendar", args=[resource.slug]))).walk("VEVENT")[0]
 
     assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(hours=1)
     assert "end time was not given" in str(event["DESCRIPTION"])
 
 
 def test_uids_and_content_are_stable_across_requests(client, sessions):
-    url = reverse("resources:calendar", args=[sessions["soon"].slug])
+    url = reverse("opendata:calendar", args=[sessions["soon"].slug])
     assert client.get(url).content == client.get(url).content
 
-    first = ics(client.get(reverse("resources:events-ics")))
-    second = ics(client.get(reverse("resources:events-ics")))
+    first = ics(client.get(reverse("opendata:events-ics")))
+    second = ics(client.get(reverse("opendata:events-ics")))
     uids = [str(e["UID"]) for e in first.walk("VEVENT")]
     assert uids == [str(e["UID"]) for e in second.walk("VEVENT")]
     assert len(set(uids)) == len(uids)
@@ -267,13 +267,13 @@ def test_uids_and_content_are_stable_across_requests(client, sessions):
 
 def test_a_resource_without_a_session_or_unpublished_has_no_calendar(client, sessions):
     for key in ("video", "pending", "draft_past"):
-        url = reverse("resources:calendar", args=[sessions[key].slug])
+        url = reverse("opendata:calendar", args=[sessions[key].slug])
         assert client.get(url).status_code == 404, key
-    assert client.get(reverse("resources:calendar", args=["no-such-thing"])).status_code == 404
+    assert client.get(reverse("opendata:calendar", args=["no-such-thing"])).status_code == 404
 
 
 def test_the_events_calendar_holds_upcoming_and_recent_published_sessions(client, sessions):
-    response = client.get(reverse("resources:events-ics"))
+    response = client.get(reverse("opendata:events-ics"))
     calendar = ics(response)
 
     assert set(events_of(calendar)) == {
@@ -293,7 +293,7 @@ def test_the_events_calendar_is_right_across_a_dst_change(client):
     session("Winter time", dt.datetime(year, 3, 20, 10, tzinfo=COPENHAGEN))
     session("Summer time", dt.datetime(year, 4, 5, 10, tzinfo=COPENHAGEN))
 
-    events = events_of(ics(client.get(reverse("resources:events-ics"))))
+    events = events_of(ics(client.get(reverse("opendata:events-ics"))))
 
     winter, summer = events["Winter time"], events["Summer time"]
     assert (
@@ -306,17 +306,17 @@ def test_the_events_calendar_is_right_across_a_dst_change(client):
 
 
 def test_an_empty_calendar_is_still_valid(client):
-    calendar = ics(client.get(reverse("resources:events-ics")))
+    calendar = ics(client.get(reverse("opendata:events-ics")))
     assert not calendar.walk("VEVENT")
 
 
 def test_a_topic_calendar_holds_only_that_topics_sessions(client, sessions):
-    response = client.get(reverse("resources:topic-events-ics", args=["children"]))
+    response = client.get(reverse("opendata:topic-events-ics", args=["children"]))
     calendar = ics(response)
 
     assert set(events_of(calendar)) == {"Soon webinar", "Recent webinar"}
     assert "Children" in str(calendar["X-WR-CALNAME"])
-    url = reverse("resources:topic-events-ics", args=["no-such-topic"])
+    url = reverse("opendata:topic-events-ics", args=["no-such-topic"])
     assert client.get(url).status_code == 404
 
 
@@ -330,7 +330,7 @@ def test_a_topic_calendar_holds_only_that_topics_sessions(client, sessions):
 def test_calendars_run_a_constant_number_of_queries(
     client, sessions, django_assert_max_num_queries, name, args, budget
 ):
-    url = reverse(f"resources:{name}", args=args)
+    url = reverse(f"opendata:{name}", args=args)
     with django_assert_max_num_queries(budget):
         before = len(ics(client.get(url)).walk("VEVENT"))
     now = timezone.now()
@@ -342,13 +342,13 @@ def test_calendars_run_a_constant_number_of_queries(
 
 
 def test_a_full_calendar_keeps_the_soonest_upcoming_sessions(client, monkeypatch):
-    monkeypatch.setattr("resources.events.CALENDAR_LIMIT", 3)
+    monkeypatch.setattr("opendata.calendars.CALENDAR_LIMIT", 3)
     now = timezone.now()
     session("Last week", now - dt.timedelta(days=7))
     for i in range(4):
         session(f"Soon {i}", now + dt.timedelta(days=i + 1))
 
-    events = ics(client.get(reverse("resources:events-ics"))).walk("VEVENT")
+    events = ics(client.get(reverse("opendata:events-ics"))).walk("VEVENT")
 
     assert [str(event["SUMMARY"]) for event in events] == ["Soon 0", "Soon 1", "Soon 2"]
 
@@ -357,7 +357,7 @@ def test_the_resource_page_offers_add_to_calendar_for_upcoming_sessions_only(cli
     for key, offered in (("soon", True), ("recent", False), ("video", False)):
         resource = sessions[key]
         text = client.get(resource.get_absolute_url()).text
-        link = reverse("resources:calendar", args=[resource.slug])
+        link = reverse("opendata:calendar", args=[resource.slug])
         assert (f'href="{link}"' in text) is offered, key
 
 
@@ -387,7 +387,7 @@ def day_sessions(sessions):
 
 
 def test_sessions_that_give_only_their_day_are_listed_by_that_day(client, day_sessions):
-    response = client.get(reverse("resources:events"))
+    response = client.get(reverse("opendata:events"))
 
     upcoming = [r.title for r in response.context["upcoming"]]
     # Today's: a day's sessions without a time come before its timed ones (the session that
@@ -414,7 +414,7 @@ def test_sessions_that_give_only_their_day_are_listed_by_that_day(client, day_se
 
 def test_a_session_without_a_time_is_an_all_day_event_in_calendars(client, day_sessions):
     resource = day_sessions["next_week"]
-    response = client.get(reverse("resources:calendar", args=[resource.slug]))
+    response = client.get(reverse("opendata:calendar", args=[resource.slug]))
     calendar = ics(response)
 
     (event,) = calendar.walk("VEVENT")
@@ -425,7 +425,7 @@ def test_a_session_without_a_time_is_an_all_day_event_in_calendars(client, day_s
     assert "end time was not given" not in str(event["DESCRIPTION"])
     assert not calendar.walk("VTIMEZONE")
 
-    subscribed = events_of(ics(client.get(reverse("resources:events-ics"))))
+    subscribed = events_of(ics(client.get(reverse("opendata:events-ics"))))
     assert {"Webinar today, time not given", "E-consultation next week", "Webinar last month",
             "Soon webinar", "Recent webinar"} <= set(subscribed)  # fmt: skip
     # Past the calendar's 90 days, and not sessions at all: left out.
@@ -437,14 +437,14 @@ def test_a_session_without_a_time_is_an_all_day_event_in_calendars(client, day_s
 def test_a_calendar_of_sessions_without_a_time_only_needs_no_time_zone(client):
     day_session("Only a day", timezone.localdate() + dt.timedelta(days=2))
 
-    calendar = ics(client.get(reverse("resources:events-ics")))
+    calendar = ics(client.get(reverse("opendata:events-ics")))
 
     assert list(events_of(calendar)) == ["Only a day"]
     assert not calendar.walk("VTIMEZONE")
 
 
 def test_the_search_finds_upcoming_sessions_without_a_time(client, day_sessions):
-    response = client.get(reverse("resources:list"), {"upcoming": "true", "sort": "oldest"})
+    response = client.get(reverse("search:list"), {"upcoming": "true", "sort": "oldest"})
 
     assert [r.title for r in response.context["page_obj"]] == [
         "Ongoing training", "Webinar today, time not given", "Soon webinar",
@@ -462,9 +462,9 @@ def test_the_events_page_and_calendar_queries_stay_constant_with_day_sessions(
         day_session(f"More ahead {i}", today + dt.timedelta(days=i + 1), organizations=orgs)
         day_session(f"More behind {i}", today - dt.timedelta(days=i + 1), organizations=orgs)
     with django_assert_max_num_queries(5):
-        client.get(reverse("resources:events"))
+        client.get(reverse("opendata:events"))
     with django_assert_max_num_queries(4):
-        ics(client.get(reverse("resources:events-ics")))
+        ics(client.get(reverse("opendata:events-ics")))
 
 
 def test_the_home_page_names_each_session_time_zone(client):

@@ -10,10 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from opendata import exports
 from organizations.models import Organization
-from resources import exports
-from resources.models import Audience, Region, Resource
+from resources.models import Resource
 from submissions.models import Submission
+from thesaurus.models import Audience, Region
 
 from .factories import make_organization, make_resource
 
@@ -35,7 +36,7 @@ def csv_text(response) -> str:
 
 
 def page_slugs(client, params) -> list[str]:
-    response = client.get(reverse("resources:list"), params)
+    response = client.get(reverse("search:list"), params)
     return [resource.slug for resource in response.context["resources"]]
 
 
@@ -363,7 +364,7 @@ def test_the_open_data_page_documents_every_field(client):
     assert response.status_code == 200
     for field in exports.RESOURCE_FIELDS:
         assert f"<code>{field}</code>" in response.text, field
-    from organizations.exports import ORGANIZATION_FIELDS
+    from opendata.organization_exports import ORGANIZATION_FIELDS
 
     for field in ORGANIZATION_FIELDS:
         assert f"<code>{field}</code>" in response.text, field

@@ -26,8 +26,8 @@ from django.urls import reverse
 
 from healtorture import embedded_db
 from healtorture.views import server_error
-from resources.models import Topic
 from submissions.models import ContactMessage, Submission
+from thesaurus.models import Topic
 
 from .factories import make_organization, make_resource
 from .test_share import PDF, proposal
@@ -69,13 +69,13 @@ def _generous_rates(settings):
 def public_urls(content) -> list[str]:
     return [
         reverse("home"),
-        reverse("resources:list") + "?q=interpreters",
+        reverse("search:list") + "?q=interpreters",
         content["resource"].get_absolute_url(),
         reverse("organizations:list"),
         content["organization"].get_absolute_url(),
-        reverse("resources:topics"),
-        reverse("resources:events"),
-        reverse("resources:search-feed"),
+        reverse("search:topics"),
+        reverse("opendata:events"),
+        reverse("opendata:search-feed"),
         reverse("resources-json"),
         reverse("resources-csv"),
         reverse("organizations-csv"),
@@ -407,7 +407,7 @@ def test_gunicorn_answers_503_while_postgres_is_down_and_recovers_without_a_rest
 
         pages = [
             reverse("home"),
-            reverse("resources:list") + "?q=interpreters",
+            reverse("search:list") + "?q=interpreters",
             reverse("resources:detail", kwargs={"slug": slug}),
         ]
         # Each page twice, so that both workers hold a connection that the stop will break.

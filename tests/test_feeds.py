@@ -99,7 +99,7 @@ def absolute(resource) -> str:
 
 @pytest.mark.parametrize("name,args", ALL_FEEDS, ids=IDS)
 def test_every_feed_is_valid_and_holds_only_published_resources(client, content, name, args):
-    response = client.get(reverse(f"resources:{name}", args=args))
+    response = client.get(reverse(f"opendata:{name}", args=args))
     parsed = parse(response)
 
     expected_type = "application/atom+xml" if name.endswith("atom") else "application/rss+xml"
@@ -111,9 +111,7 @@ def test_every_feed_is_valid_and_holds_only_published_resources(client, content,
         assert secret not in response.text
     # Every entry has what a reader shows.
     for entry in parsed.entries:
-        assert entry.title and entry.link.startswith(
-            f"http://testserver{reverse('resources:list')}"
-        )
+        assert entry.title and entry.link.startswith(f"http://testserver{reverse('search:list')}")
         assert entry.summary
         assert entry.published_parsed
         if name.endswith("atom"):
@@ -121,11 +119,11 @@ def test_every_feed_is_valid_and_holds_only_published_resources(client, content,
 
 
 def test_the_latest_feed_lists_the_newest_published_first(client, content):
-    parsed = parse(client.get(reverse("resources:search-feed")))
+    parsed = parse(client.get(reverse("opendata:search-feed")))
 
     assert links(parsed) == [absolute(content[k]) for k in ("manual", "webinar", "other")]
     assert parsed.feed.title == "HealTorture: new resources"
-    assert parsed.feed.link == f"http://testserver{reverse('resources:list')}"
+    assert parsed.feed.link == f"http://testserver{reverse('search:list')}"
 
 
 @pytest.mark.parametrize("feed", ["search-feed", "search-feed-atom"])
@@ -135,8 +133,8 @@ def test_the_latest_feed_lists_the_newest_published_first(client, content):
      {"q": "torture", "topic": "children", "sort": "title", "page": "1"}],
 )  # fmt: skip
 def test_a_search_feed_holds_the_items_of_the_search_page(client, content, feed, params):
-    page = client.get(reverse("resources:list"), params)
-    parsed = parse(client.get(reverse(f"resources:{feed}"), params))
+    page = client.get(reverse("search:list"), params)
+    parsed = parse(client.get(reverse(f"opendata:{feed}"), params))
 
     shown = {absolute(resource) for resource in page.context["resources"]}
     assert shown  # the comparison means something
@@ -144,9 +142,9 @@ def test_a_search_feed_holds_the_items_of_the_search_page(client, content, feed,
 
 
 def test_a_search_feed_links_back_to_its_search(client, content):
-    parsed = parse(client.get(reverse("resources:search-feed-atom"), {"q": "children"}))
+    parsed = parse(client.get(reverse("opendata:search-feed-atom"), {"q": "children"}))
 
-    assert parsed.feed.link == f"http://testserver{reverse('resources:list')}?q=children"
+    assert parsed.feed.link == f"http://testserver{reverse('search:list')}?q=children"
     assert "children" in parsed.feed.title
     self_link = next(link.href for link in parsed.feed.links if link.rel == "self")
     assert self_link == "http://testserver/feeds/resources/atom/?q=children"
@@ -154,7 +152,7 @@ def test_a_search_feed_links_back_to_its_search(client, content):
 
 def test_entries_carry_authors_categories_and_dates(client, content):
     for name in ("search-feed", "search-feed-atom"):
-        parsed = parse(client.get(reverse(f"resources:{name}")))
+        parsed = parse(client.get(reverse(f"opendata:{name}")))
         entry = next(e for e in parsed.entries if e.link == absolute(content["manual"]))
 
         assert entry.title == "Interpreting in torture treatment"
@@ -167,7 +165,7 @@ def test_entries_carry_authors_categories_and_dates(client, content):
 
 def test_text_with_markup_characters_survives_both_formats(client, content):
     for name in ("search-feed", "search-feed-atom"):
-        parsed = parse(client.get(reverse(f"resources:{name}")))
+        parsed = parse(client.get(reverse(f"opendata:{name}")))
         entry = next(e for e in parsed.entries if e.link == absolute(content["other"]))
         assert entry.title == "Legal standards & the Istanbul Protocol"
 
@@ -175,8 +173,8 @@ def test_text_with_markup_characters_survives_both_formats(client, content):
 def test_rss_carries_the_first_file_as_its_enclosure_and_atom_all_files(client, content):
     files = list(content["manual"].files.all())
 
-    rss = parse(client.get(reverse("resources:search-feed")))
-    atom = parse(client.get(reverse("resources:search-feed-atom")))
+    rss = parse(client.get(reverse("opendata:search-feed")))
+    atom = parse(client.get(reverse("opendata:search-feed-atom")))
 
     for parsed, expected in ((rss, files[:1]), (atom, files)):
         entry = next(e for e in parsed.entries if e.link == absolute(content["manual"]))
@@ -192,7 +190,7 @@ def test_rss_carries_the_first_file_as_its_enclosure_and_atom_all_files(client, 
 
 
 def test_an_enclosure_can_be_downloaded(client, content):
-    parsed = parse(client.get(reverse("resources:search-feed")))
+    parsed = parse(client.get(reverse("opendata:search-feed")))
     entry = next(e for e in parsed.entries if e.link == absolute(content["manual"]))
     href = next(link.href for link in entry.links if link.rel == "enclosure")
 
@@ -202,23 +200,23 @@ def test_an_enclosure_can_be_downloaded(client, content):
 
 
 def test_topic_and_organisation_feeds_hold_their_resources(client, content):
-    topic = parse(client.get(reverse("resources:topic-feed", args=["children"])))
+    topic = parse(client.get(reverse("opendata:topic-feed", args=["children"])))
     assert links(topic) == [absolute(content["manual"]), absolute(content["webinar"])]
     assert topic.feed.title == "HealTorture: Children"
-    assert topic.feed.link == f"http://testserver{reverse('resources:topic', args=['children'])}"
+    assert topic.feed.link == f"http://testserver{reverse('search:topic', args=['children'])}"
 
-    narrowed = parse(client.get(reverse("resources:topic-feed", args=["children"]),
+    narrowed = parse(client.get(reverse("opendata:topic-feed", args=["children"]),
                                 {"kind": "webinar"}))  # fmt: skip
     assert links(narrowed) == [absolute(content["webinar"])]
 
-    organization = parse(client.get(reverse("resources:organization-feed-atom", args=["cvt"])))
+    organization = parse(client.get(reverse("opendata:organization-feed-atom", args=["cvt"])))
     assert links(organization) == [absolute(content["manual"]), absolute(content["webinar"])]
     assert "Center for Victims of Torture" in organization.feed.title
 
 
 def test_a_guide_feed_lists_its_published_resources_in_the_guide_order(client, content):
     for name in ("guide-feed", "guide-feed-atom"):
-        parsed = parse(client.get(reverse(f"resources:{name}", args=["children-guide"])))
+        parsed = parse(client.get(reverse(f"opendata:{name}", args=["children-guide"])))
         assert links(parsed) == [absolute(content[k]) for k in ("other", "manual", "webinar")]
         guide = reverse("resources:guide", args=["children-guide"])
         assert parsed.feed.link == f"http://testserver{guide}"
@@ -232,7 +230,7 @@ def test_a_guide_feed_lists_its_published_resources_in_the_guide_order(client, c
 )  # fmt: skip
 def test_feeds_of_unknown_or_unpublished_things_are_not_found(client, content, name, slug):
     for suffix in ("", "-atom"):
-        assert client.get(reverse(f"resources:{name}{suffix}", args=[slug])).status_code == 404
+        assert client.get(reverse(f"opendata:{name}{suffix}", args=[slug])).status_code == 404
 
 
 def test_a_resource_leaves_every_feed_when_it_is_unpublished(client, content):
@@ -240,7 +238,7 @@ def test_a_resource_leaves_every_feed_when_it_is_unpublished(client, content):
     content["manual"].save()
 
     for name, args in ALL_FEEDS:
-        response = client.get(reverse(f"resources:{name}", args=args))
+        response = client.get(reverse(f"opendata:{name}", args=args))
         assert "Interpreting in torture treatment" not in response.text, name
 
 
@@ -248,7 +246,7 @@ def test_a_resource_leaves_every_feed_when_it_is_unpublished(client, content):
 def test_feeds_run_a_constant_number_of_queries(
     client, content, django_assert_max_num_queries, name, args
 ):
-    url = reverse(f"resources:{name}", args=args)
+    url = reverse(f"opendata:{name}", args=args)
     # A topic's feed is titled in the reader's language: the thesaurus version, and the thesaurus
     # when it has changed.
     budget = 7 if name.startswith("topic-feed") else 5
@@ -279,11 +277,11 @@ def test_pages_link_their_feeds(client, content):
     assert home["/feeds/resources/"] == "application/rss+xml"
     assert home["/feeds/resources/atom/"] == "application/atom+xml"
 
-    search = alternates(client.get(reverse("resources:list"), {"q": "children"}))
+    search = alternates(client.get(reverse("search:list"), {"q": "children"}))
     assert search["/feeds/resources/?q=children"] == "application/rss+xml"
     assert search["/feeds/resources/atom/?q=children"] == "application/atom+xml"
 
-    topic = alternates(client.get(reverse("resources:topic", args=["children"])))
+    topic = alternates(client.get(reverse("search:topic", args=["children"])))
     assert topic["/feeds/topics/children/"] == "application/rss+xml"
     assert topic["/feeds/topics/children/atom/"] == "application/atom+xml"
     assert topic["/topics/children/events.ics"] == "text/calendar"
@@ -326,13 +324,13 @@ def test_a_search_feed_is_titled_with_its_search_in_the_readers_language(
     client, content, params, language, title
 ):
     response = client.get(
-        reverse("resources:search-feed"), params, headers={"accept-language": language}
+        reverse("opendata:search-feed"), params, headers={"accept-language": language}
     )
     assert parse(response).feed.title == title
 
 
 def test_a_topic_feed_narrowed_by_filters_names_them_all(client, content):
-    url = reverse("resources:topic-feed", args=["children"])
+    url = reverse("opendata:topic-feed", args=["children"])
     assert parse(client.get(url, {"kind": "webinar"})).feed.title == (
         "HealTorture: Webinars about Children"
     )
@@ -340,7 +338,7 @@ def test_a_topic_feed_narrowed_by_filters_names_them_all(client, content):
 
 @pytest.mark.parametrize("name,args", ALL_FEEDS, ids=IDS)
 def test_every_feed_names_a_same_origin_stylesheet_and_still_parses(client, content, name, args):
-    response = client.get(reverse(f"resources:{name}", args=args))
+    response = client.get(reverse(f"opendata:{name}", args=args))
     text = response.text
     # The processing instruction comes before the root element, pointing to our own XSL file.
     found = re.search(r"<\?xml-stylesheet ([^?]*)\?>\s*<(rss|feed)\b", text)
@@ -369,7 +367,7 @@ def test_the_feed_stylesheet_needs_no_script_and_no_inline_style():
 
 @pytest.mark.parametrize("feed", ["search-feed", "search-feed-atom"])
 def test_a_browser_gets_the_feed_labelled_as_xml_and_a_reader_as_a_feed(client, content, feed):
-    url = reverse(f"resources:{feed}")
+    url = reverse(f"opendata:{feed}")
     reader = client.get(url, headers={"accept": "application/rss+xml, application/atom+xml"})
     browser = client.get(url, headers={"accept": BROWSER_ACCEPT})
     assert reader["Content-Type"].startswith(("application/rss+xml", "application/atom+xml"))
@@ -379,7 +377,7 @@ def test_a_browser_gets_the_feed_labelled_as_xml_and_a_reader_as_a_feed(client, 
 
 
 def test_an_arabic_reader_gets_the_feed_page_right_to_left(client, content):
-    response = client.get(reverse("resources:search-feed"), headers={"accept-language": "ar"})
+    response = client.get(reverse("opendata:search-feed"), headers={"accept-language": "ar"})
     root = ElementTree.fromstring(response.content)  # noqa: S314 (our own feed, in a test)
     reading = root.find(f".//{PAGE_NS}reading")
     assert reading.get("lang") == "ar" and reading.get("dir") == "rtl"
@@ -389,7 +387,7 @@ def test_an_arabic_reader_gets_the_feed_page_right_to_left(client, content):
 
 
 def test_the_organisation_page_describes_it_in_json_ld(client):
-    from resources.models import Region
+    from thesaurus.models import Region
 
     denmark = Region.objects.create(name="Denmark", slug="denmark", code="DK")
     irct = make_organization(name="International Rehabilitation Council for Torture Victims",

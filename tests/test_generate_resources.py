@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from organizations.models import Organization
 from resources.models import Resource, TaggedResource
-from resources.search import Search
+from search.engine import Search
 
 
 def generate(**options) -> str:

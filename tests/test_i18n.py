@@ -55,8 +55,8 @@ def content():
 
 
 def test_page_addresses_carry_the_language():
-    assert url_in("en", "resources:list") == "/en/resources/"
-    assert url_in("fr", "resources:list") == "/fr/resources/"
+    assert url_in("en", "search:list") == "/en/resources/"
+    assert url_in("fr", "search:list") == "/fr/resources/"
     assert url_in("ar", "home") == "/ar/"
     assert url_in("es", "submissions:share") == "/es/share/"
     assert url_in("es", "submissions:contact-thanks") == "/es/contact/thanks/"
@@ -66,9 +66,9 @@ def test_page_addresses_carry_the_language():
 
 def test_files_feeds_calendars_and_exports_keep_one_address():
     for language in LANGUAGES:
-        assert url_in(language, "resources:search-feed") == "/feeds/resources/"
-        assert url_in(language, "resources:calendar", "x") == "/resources/x/calendar.ics"
-        assert url_in(language, "resources:events-ics") == "/events.ics"
+        assert url_in(language, "opendata:search-feed") == "/feeds/resources/"
+        assert url_in(language, "opendata:calendar", "x") == "/resources/x/calendar.ics"
+        assert url_in(language, "opendata:events-ics") == "/events.ics"
         assert url_in(language, "resources:file", 1, "a.pdf") == "/files/1/a.pdf"
         assert url_in(language, "resources-csv") == "/resources.csv"
         assert url_in(language, "organizations-json") == "/organizations.json"
@@ -139,13 +139,13 @@ def test_a_missing_page_is_a_404_in_the_pages_language(client):
 
 PAGES = [
     ("home", lambda c: ("home",)),
-    ("search", lambda c: ("resources:list",)),
+    ("search", lambda c: ("search:list",)),
     ("resource", lambda c: ("resources:detail", c["resource"].slug)),
-    ("topics", lambda c: ("resources:topics",)),
-    ("topic", lambda c: ("resources:topic", "children")),
+    ("topics", lambda c: ("search:topics",)),
+    ("topic", lambda c: ("search:topic", "children")),
     ("guides", lambda c: ("resources:guides",)),
     ("guide", lambda c: ("resources:guide", "children")),
-    ("events", lambda c: ("resources:events",)),
+    ("events", lambda c: ("opendata:events",)),
     ("organizations", lambda c: ("organizations:list",)),
     ("organization", lambda c: ("organizations:detail", "cvt")),
     ("about", lambda c: ("about",)),
@@ -181,8 +181,8 @@ def test_the_french_home_page_speaks_french(client, content):
 
 
 def test_the_spanish_and_arabic_search_pages_count_in_their_language(client, content):
-    spanish = client.get(url_in("es", "resources:list")).text
-    arabic = client.get(url_in("ar", "resources:list")).text
+    spanish = client.get(url_in("es", "search:list")).text
+    arabic = client.get(url_in("ar", "search:list")).text
 
     assert "1 recurso" in spanish and "Ordenar por" in spanish
     assert "مورد واحد" in arabic  # Arabic's "one" form of its six plural forms
@@ -222,7 +222,7 @@ def test_form_labels_and_errors_are_translated(client):
 
 
 def test_the_switcher_links_to_the_same_page_in_each_other_language(client, content):
-    html = client.get(url_in("fr", "resources:list"), {"q": "interpreters", "kind": "video"}).text
+    html = client.get(url_in("fr", "search:list"), {"q": "interpreters", "kind": "video"}).text
     switcher = re.search(r'<nav class="languages".*?</nav>', html, re.S).group(0)
 
     links = re.findall(r'<a href="([^"]+)" lang="([^"]+)" hreflang="([^"]+)">([^<]+)</a>', switcher)
@@ -243,7 +243,7 @@ def test_the_switcher_keeps_a_resources_page(client, content):
 
 
 def test_the_head_names_every_language_version_and_x_default(client, content):
-    path = url_in("es", "resources:topic", "children")
+    path = url_in("es", "search:topic", "children")
     html = client.get(path, {"page": "1"}).text
 
     alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
@@ -280,7 +280,7 @@ def test_the_sitemap_lists_every_language_with_alternates(client, content):
 def test_sitemap_pages_split_the_language_versions_without_reading_every_row(
     client, content, monkeypatch, django_assert_max_num_queries
 ):
-    from healtorture.sitemaps import LanguageVersions, ResourceSitemap
+    from opendata.sitemaps import LanguageVersions, ResourceSitemap
 
     versions = LanguageVersions(["a", "b", "c"], ["en", "fr"])
     assert len(versions) == 6
@@ -307,9 +307,9 @@ def test_the_rendered_search_page_cache_keeps_languages_apart(client, content, s
     settings.SEARCH_PAGE_CACHE_SECONDS = 600
     caches["default"].clear()
 
-    french = client.get(url_in("fr", "resources:list"), {"q": "interpreters"}).text
-    english = client.get(url_in("en", "resources:list"), {"q": "interpreters"}).text
-    french_again = client.get(url_in("fr", "resources:list"), {"q": "interpreters"}).text
+    french = client.get(url_in("fr", "search:list"), {"q": "interpreters"}).text
+    english = client.get(url_in("en", "search:list"), {"q": "interpreters"}).text
+    french_again = client.get(url_in("fr", "search:list"), {"q": "interpreters"}).text
 
     assert 'lang="fr"' in french and "Trier par" in french
     assert 'lang="en"' in english and "Sort by" in english and "Trier par" not in english
@@ -342,7 +342,7 @@ def test_an_unprefixed_feed_answers_in_the_visitors_language_and_says_it_varies(
 @pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize(
     "name,page,budget",
-    [("search", lambda c: ("resources:list",), 7),
+    [("search", lambda c: ("search:list",), 7),
      ("resource", lambda c: ("resources:detail", c["resource"].slug), 12),
      ("organization", lambda c: ("organizations:detail", "cvt"), 8)],
     ids=["search", "resource", "organization"],

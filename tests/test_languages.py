@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from resources import vocabulary
 from resources.models import Resource
+from search import vocabulary
 
 from .factories import make_resource
 
 pytestmark = pytest.mark.django_db
-URL = reverse("resources:list")
+URL = reverse("search:list")
 
 
 def titles(response) -> list[str]:

@@ -15,8 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from resources.linkcheck import check_resources, classify
 from resources.models import LinkCheck, Resource, ResourceFile
+from upkeep.linkcheck import check_resources, classify
 
 from .factories import make_resource
 
@@ -523,7 +523,7 @@ def test_a_redirect_to_a_private_address_is_not_followed(site):
      "224.0.0.1", "240.0.0.1", "0.0.0.0", "::ffff:127.0.0.1", "100.64.0.1"],  # noqa: S104
 )  # fmt: skip
 def test_every_non_public_kind_of_address_is_refused(address, monkeypatch, settings):
-    from resources import linkcheck
+    from upkeep import linkcheck
 
     settings.LINKCHECK_ALLOWED_ADDRESSES = []
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
@@ -536,7 +536,7 @@ def test_every_non_public_kind_of_address_is_refused(address, monkeypatch, setti
 
 
 def test_a_name_with_one_private_address_among_public_ones_is_refused(monkeypatch, settings):
-    from resources import linkcheck
+    from upkeep import linkcheck
 
     settings.LINKCHECK_ALLOWED_ADDRESSES = []
     answers = [("93.184.215.14", 80), ("10.1.2.3", 80)]

@@ -13,10 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from common.models import OutboxMessage
 from organizations.models import Organization
-from resources.models import Resource, Topic
+from resources.models import Resource
 from submissions import moderation
-from submissions.models import DecisionRecord, OutboxMessage, Submission
+from submissions.models import DecisionRecord, Submission
+from thesaurus.models import Topic
 
 from .factories import make_organization, make_resource
 
@@ -107,11 +109,14 @@ def test_the_moderators_group_has_exactly_the_permissions_moderation_needs():
     assert ("organizations", "change_organization") in granted
     assert ("submissions", "delete_decisionrecord") not in granted
     assert ("submissions", "change_decisionrecord") not in granted
-    # They curate the thesaurus: concepts (merging them too) and their labels.
+    # They curate the thesaurus: concepts (merging them too) and their labels; and its managed
+    # vocabularies (topics, audiences, regions), which they view, add and change.
+    vocabularies = {("thesaurus", f"{action}_{model}") for action in ("view", "add", "change")
+                    for model in ("topic", "audience", "region")}  # fmt: skip
     assert {perm for perm in granted if perm[0] == "thesaurus"} == {
         ("thesaurus", "view_concept"), ("thesaurus", "add_concept"),
         ("thesaurus", "change_concept"), ("thesaurus", "view_label"), ("thesaurus", "add_label"),
-        ("thesaurus", "change_label"), ("thesaurus", "delete_label"),
+        ("thesaurus", "change_label"), ("thesaurus", "delete_label"), *vocabularies,
     }  # fmt: skip
     # The only deletions: an entry out of a guide, a file off a resource, a concept's label.
     assert {perm for perm in granted if perm[1].startswith("delete_")} == {
@@ -120,7 +125,7 @@ def test_the_moderators_group_has_exactly_the_permissions_moderation_needs():
         ("thesaurus", "delete_label"),
     }
     # They work the problem reports (view, resolve, notes) and see the link checker's records.
-    assert ("submissions", "change_problemreport") in granted
+    assert ("upkeep", "change_problemreport") in granted
     assert ("resources", "view_linkcheck") in granted
     assert ("resources", "change_linkcheck") not in granted
     assert not {perm for perm in granted if perm[0] in {"auth", "admin", "contenttypes"}}
@@ -281,7 +286,7 @@ def test_approving_publishes_notifies_and_records(
     submission = make_submission("Kintsugi approaches to trauma recovery")
     assert not Resource.objects.published().exists()
     public_url = submission.resource.get_absolute_url()
-    assert public_url not in client.get(reverse("resources:list"), {"q": "kintsugi"}).text
+    assert public_url not in client.get(reverse("search:list"), {"q": "kintsugi"}).text
 
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator_client.post(decide_url(submission, "approve"), {"post": "yes"})
@@ -294,7 +299,7 @@ def test_approving_publishes_notifies_and_records(
     assert resource.last_reviewed_by == moderator
     assert resource.last_reviewed_at == resource.published_at
     assert list(Resource.objects.published()) == [resource]
-    search = client.get(reverse("resources:list"), {"q": "kintsugi"})
+    search = client.get(reverse("search:list"), {"q": "kintsugi"})
     assert resource.get_absolute_url() in search.text
     page = client.get(resource.get_absolute_url())
     assert page.status_code == 200
@@ -330,7 +335,7 @@ def test_rejecting_with_a_reason_tells_the_submitter_why(
     resource = Resource.objects.get(pk=submission.resource_id)
     assert resource.status == Resource.Status.REJECTED
     assert not Resource.objects.published().exists()
-    search = client.get(reverse("resources:list"), {"q": "kintsugi"})
+    search = client.get(reverse("search:list"), {"q": "kintsugi"})
     assert resource.get_absolute_url() not in search.text
     assert client.get(resource.get_absolute_url()).status_code == 404
     assert len(mailoutbox) == 1
@@ -623,7 +628,7 @@ def test_merging_topics_moves_every_tag_and_deletes_the_others(moderator_client)
         "action": "merge_topics",
         "_selected_action": [trauma.pk, ptsd.pk, stress.pk],
     }
-    changelist = reverse("admin:resources_topic_changelist")
+    changelist = reverse("admin:thesaurus_topic_changelist")
 
     page = moderator_client.post(changelist, selected)
     assert page.status_code == 200

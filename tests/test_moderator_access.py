@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common.models import OutboxMessage
 from resources.models import LinkCheck, Resource
 from submissions.forms import TIMESTAMP_SALT
-from submissions.models import OutboxMessage
 
 from .factories import make_resource
 
@@ -71,7 +71,7 @@ def send_everything_that_e_mails_staff(resource):
         form(name="Sam", email="sam@example.org", subject="Training", message="When is it?"),
     )
     report = visitor.post(
-        reverse("submissions:report-problem", args=[resource.slug]),
+        reverse("upkeep:report-problem", args=[resource.slug]),
         form(reason="broken-link", details="It moved.", email="sam@example.org"),
     )
     assert [r.status_code for r in (share, contact, report)] == [302, 302, 302]
@@ -107,7 +107,7 @@ def test_a_moderator_sees_the_front_pages_counts_and_opens_every_link_on_it(clie
     assert "<strong>1</strong> submission waiting for review" in front.text
     assert "<strong>1</strong> problem report open" in front.text
     assert "<strong>1</strong> published resource with a broken link" in front.text
-    assert reverse("admin:submissions_problemreport_changelist") in front.text
+    assert reverse("admin:upkeep_problemreport_changelist") in front.text
     assert reverse("admin:resources_linkcheck_changelist") in front.text
     opened = 0
     for path in set(links_on(front.text)):
@@ -123,8 +123,8 @@ def test_a_moderator_opens_a_problem_report_and_resolves_it(client, moderator):
     report = Resource.objects.get(title="Interpreting").problem_reports.get()
     client.force_login(moderator)
 
-    page = client.get(reverse("admin:submissions_problemreport_change", args=[report.pk]))
-    resolved = client.post(reverse("admin:submissions_problemreport_resolve", args=[report.pk]))
+    page = client.get(reverse("admin:upkeep_problemreport_change", args=[report.pk]))
+    resolved = client.post(reverse("admin:upkeep_problemreport_resolve", args=[report.pk]))
 
     assert page.status_code == 200 and "It moved." in page.text
     assert resolved.status_code == 302

@@ -45,10 +45,10 @@ def test_admin_login_page_answers(client):
 # (one more) when it has changed since this process last read it.
 PAGES = [
     ("home", lambda c: reverse("home"), 5),
-    ("resources", lambda c: reverse("resources:list"), 7),
+    ("resources", lambda c: reverse("search:list"), 7),
     ("resource", lambda c: c["published"][0].get_absolute_url(), 12),
-    ("topics", lambda c: reverse("resources:topics"), 4),
-    ("topic", lambda c: reverse("resources:topic", args=["children"]), 8),
+    ("topics", lambda c: reverse("search:topics"), 4),
+    ("topic", lambda c: reverse("search:topic", args=["children"]), 8),
     ("guides", lambda c: reverse("resources:guides"), 2),
     ("guide", lambda c: c["guide"].get_absolute_url(), 7),
     ("organizations", lambda c: reverse("organizations:list"), 6),
@@ -87,7 +87,7 @@ def test_an_unpublished_resource_page_is_not_found(client, content):
 
 
 def test_the_topic_count_counts_only_published_resources(client, content):
-    response = client.get(reverse("resources:topics"))
+    response = client.get(reverse("search:topics"))
 
     assert '<bdi>Children</bdi> <span class="count">(8)</span>' in response.text
 

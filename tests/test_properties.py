@@ -27,9 +27,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from organizations.filters import OrganizationFilterSet
-from resources.filters import ResourceFilterSet
-from resources.models import LANGUAGES, Audience, Guide, GuideItem, Region, Resource, Topic
+from resources.models import LANGUAGES, Guide, GuideItem, Resource
+from search.filters import ResourceFilterSet
 from submissions.forms import TIMESTAMP_SALT, ContactForm, ShareResourceForm
+from thesaurus.models import Audience, Region, Topic
 
 from .factories import make_organization, make_resource
 
@@ -127,15 +128,15 @@ def get_everything(client, path: str, query: str):
 def search_paths(content) -> list[str]:
     topic, guide = content["topic"].slug, content["guide"].slug
     return [
-        reverse("resources:list"),
+        reverse("search:list"),
         reverse("resources-json"),
         reverse("resources-csv"),
-        reverse("resources:search-feed"),
-        reverse("resources:search-feed-atom"),
-        reverse("resources:topic", kwargs={"slug": topic}),
-        reverse("resources:topic-feed", kwargs={"slug": topic}),
-        reverse("resources:topic-feed-atom", kwargs={"slug": topic}),
-        reverse("resources:guide-feed", kwargs={"slug": guide}),
+        reverse("opendata:search-feed"),
+        reverse("opendata:search-feed-atom"),
+        reverse("search:topic", kwargs={"slug": topic}),
+        reverse("opendata:topic-feed", kwargs={"slug": topic}),
+        reverse("opendata:topic-feed-atom", kwargs={"slug": topic}),
+        reverse("opendata:guide-feed", kwargs={"slug": guide}),
     ]
 
 
@@ -146,18 +147,18 @@ def directory_paths(content) -> list[str]:
         reverse("organizations-json"),
         reverse("organizations-csv"),
         reverse("organizations:detail", kwargs={"slug": organization}),
-        reverse("resources:organization-feed", kwargs={"slug": organization}),
+        reverse("opendata:organization-feed", kwargs={"slug": organization}),
     ]
 
 
 def other_paths(content) -> list[str]:
     return [
         reverse("home"),
-        reverse("resources:events"),
-        reverse("resources:events-ics"),
-        reverse("resources:topic-events-ics", kwargs={"slug": content["topic"].slug}),
-        reverse("resources:calendar", kwargs={"slug": content["webinar"].slug}),
-        reverse("resources:topics"),
+        reverse("opendata:events"),
+        reverse("opendata:events-ics"),
+        reverse("opendata:topic-events-ics", kwargs={"slug": content["topic"].slug}),
+        reverse("opendata:calendar", kwargs={"slug": content["webinar"].slug}),
+        reverse("search:topics"),
         reverse("resources:guides"),
         reverse("resources:guide", kwargs={"slug": content["guide"].slug}),
         content["webinar"].get_absolute_url(),
@@ -348,7 +349,7 @@ def test_any_bytes_posted_as_a_form_never_fail(content, open_forms, raw, content
 # --- what these tests found, as plain tests -----------------------------------------------------
 
 
-@pytest.mark.parametrize("feed", ["resources:search-feed", "resources:search-feed-atom"])
+@pytest.mark.parametrize("feed", ["opendata:search-feed", "opendata:search-feed-atom"])
 def test_a_search_feed_for_text_with_a_control_character_is_a_valid_feed(client, content, feed):
     import feedparser
 
@@ -365,7 +366,7 @@ def test_a_title_pasted_with_a_vertical_tab_does_not_break_the_feeds(client, con
 
     make_resource(title="Sleep\x0band nightmares", summary="Pasted\x0cfrom a document.")
 
-    for feed in ("resources:search-feed", "resources:search-feed-atom"):
+    for feed in ("opendata:search-feed", "opendata:search-feed-atom"):
         response = client.get(reverse(feed))
         assert response.status_code == 200
         parsed = feedparser.parse(response.content)

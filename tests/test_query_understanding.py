@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from organizations.models import Organization
-from resources.models import Region, Resource
+from resources.models import Resource
 from thesaurus import skos
+from thesaurus.models import Region
 
 from .factories import make_organization, make_resource
 
@@ -52,7 +53,7 @@ region:afghanistan a skos:Concept ;
     skos:prefLabel "Afghanistan"@en, "Afghanistan"@fr, "Afganistán"@es, "أفغانستان"@ar ;
     skos:altLabel "Afghan"@en, "Afghans"@en .
 """
-URL = reverse("resources:list")
+URL = reverse("search:list")
 
 
 def slugs(response) -> list[str]:
@@ -138,7 +139,7 @@ def test_a_query_in_the_interface_language_finds_english_resources(
     client, library, language, q, expected
 ):
     with translation.override(language):
-        url = reverse("resources:list")
+        url = reverse("search:list")
     assert set(slugs(client.get(url, {"q": q}))) == expected
 
 
@@ -191,7 +192,7 @@ def test_a_concept_is_matched_by_plain_lexemes_the_index_answers_alone(library):
     candidate's vector: in WHERE a concept is its markers (bench/NOTES.md)."""
     from django.http import QueryDict
 
-    from resources.search import Search
+    from search.engine import Search
 
     with translation.override("en"):
         plan = Search(QueryDict("q=medico-legal+documentation")).plan
@@ -295,9 +296,9 @@ def test_feeds_calendars_exports_and_the_digest_find_what_the_page_finds(client,
 
     page = set(slugs(client.get(URL, params)))
     assert page == {"ptsd", "session"}
-    feed = client.get(reverse("resources:search-feed"), params).text
+    feed = client.get(reverse("opendata:search-feed"), params).text
     exported = client.get("/resources.json", params).json()
-    calendar = client.get(reverse("resources:events-ics"), params).text
+    calendar = client.get(reverse("opendata:events-ics"), params).text
     digest = client.get(reverse("digest", args=[_quarter(now)]), params)
 
     assert all(f"/resources/{slug}/" in feed for slug in page)
@@ -315,7 +316,7 @@ def test_a_label_that_a_word_of_the_same_term_covers_is_not_searched_again():
     """ "acts of torture" can only match what "torture" matches: the index looks up less."""
     import json
 
-    from resources.query import _alternatives
+    from search.query import _alternatives
 
     found = _alternatives(json.dumps([
         "'tortur'", "'act' <-> 'tortur'", "'tortur' <-> 'victim'", "'cvt'",

@@ -58,7 +58,7 @@ def ranked_slugs(client, judgment: Judgment) -> list[str]:
     """The slugs of the first page of results, as the search page shows them on that
     interface."""
     with translation.override(judgment.lang):
-        url = reverse("resources:list")
+        url = reverse("search:list")
     response = client.get(url, {"q": judgment.q})
     assert response.status_code == 200, (judgment.q, response.status_code)
     return [resource.slug for resource in response.context["resources"]]

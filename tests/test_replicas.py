@@ -19,7 +19,7 @@ from .factories import make_resource
 from .test_share import proposal
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("close_server_connections")]
-URL = reverse("resources:list")
+URL = reverse("search:list")
 
 
 # The stand-in replica: a database of its own on the same server, known to Django from the start

@@ -9,18 +9,19 @@ from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
+from common.forms import TIMESTAMP_SALT
+from common.models import OutboxMessage
 from resources.models import Resource
-from submissions.forms import TIMESTAMP_SALT
-from submissions.models import OutboxMessage, ProblemReport
+from upkeep.models import ProblemReport
 
 from .factories import make_resource
 
 pytestmark = pytest.mark.django_db
-REPORTS = reverse("admin:submissions_problemreport_changelist")
+REPORTS = reverse("admin:upkeep_problemreport_changelist")
 
 
 def report_url(resource) -> str:
-    return reverse("submissions:report-problem", args=[resource.slug])
+    return reverse("upkeep:report-problem", args=[resource.slug])
 
 
 def started(seconds_ago: float = 30) -> str:
@@ -80,7 +81,7 @@ def test_only_published_resources_can_be_reported(client, status):
 
     assert client.get(report_url(hidden)).status_code == 404
     assert client.post(report_url(hidden), report()).status_code == 404
-    assert client.get(reverse("submissions:report-problem-thanks", args=[hidden.slug])
+    assert client.get(reverse("upkeep:report-problem-thanks", args=[hidden.slug])
                       ).status_code == 404  # fmt: skip
     assert not ProblemReport.objects.exists()
 
@@ -92,7 +93,7 @@ def test_a_report_reaches_the_queue_and_the_moderators_inbox(
         response = client.post(report_url(resource), report())
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("submissions:report-problem-thanks",
+    assert response["Location"] == reverse("upkeep:report-problem-thanks",
                                            args=[resource.slug])  # fmt: skip
     saved = ProblemReport.objects.get()
     assert (saved.resource, saved.reason, saved.email) == (resource, "broken-link",
@@ -103,7 +104,7 @@ def test_a_report_reaches_the_queue_and_the_moderators_inbox(
     assert mail.outbox[0].subject == "Problem reported: Interpreting in trauma therapy"
     assert "The link or file does not work" in body and "the course has moved" in body
     assert "Reply to: sam@example.org" in body
-    assert reverse("admin:submissions_problemreport_change", args=[saved.pk]) in body
+    assert reverse("admin:upkeep_problemreport_change", args=[saved.pk]) in body
     assert OutboxMessage.objects.get().status == "sent"
     thanks = client.get(response["Location"])
     assert "Thank you for telling us" in thanks.text
@@ -114,10 +115,10 @@ def test_nothing_of_a_report_shows_publicly(client, resource):
     client.post(report_url(resource), report(details="Zygomatic complaint text"))
     assert ProblemReport.objects.exists()
 
-    for url in [resource.get_absolute_url(), reverse("resources:list"), "/?q=zygomatic",
-                reverse("resources:list") + "?q=zygomatic", reverse("resources:search-feed"),
+    for url in [resource.get_absolute_url(), reverse("search:list"), "/?q=zygomatic",
+                reverse("search:list") + "?q=zygomatic", reverse("opendata:search-feed"),
                 reverse("resources-json"), reverse("resources-csv"),
-                reverse("submissions:report-problem-thanks", args=[resource.slug])]:  # fmt: skip
+                reverse("upkeep:report-problem-thanks", args=[resource.slug])]:  # fmt: skip
         response = client.get(url)
         body = response.text if not response.streaming else b"".join(response).decode()
         assert "Zygomatic" not in body, url
@@ -222,7 +223,7 @@ def reports(resource):
 
 
 def test_reports_are_listed_and_filtered_open_or_resolved(admin_client, reports, admin_user):
-    from submissions.admin import resolve_reports
+    from upkeep.admin import resolve_reports
 
     resolve_reports(ProblemReport.objects.filter(pk=reports[2].pk), admin_user)
 
@@ -236,7 +237,7 @@ def test_reports_are_listed_and_filtered_open_or_resolved(admin_client, reports,
 
 
 def test_one_click_marks_a_report_resolved_by_post_and_logs_it(admin_client, reports, admin_user):
-    url = reverse("admin:submissions_problemreport_resolve", args=[reports[0].pk])
+    url = reverse("admin:upkeep_problemreport_resolve", args=[reports[0].pk])
     assert admin_client.get(url).status_code == 405
     list_page = admin_client.get(REPORTS, {"status": "open"}).text
     assert f'formaction="{url}"' in list_page
@@ -252,8 +253,8 @@ def test_one_click_marks_a_report_resolved_by_post_and_logs_it(admin_client, rep
 
 
 def test_the_resolve_button_is_on_a_reports_page_and_refuses_other_sites(admin_client, reports):
-    url = reverse("admin:submissions_problemreport_resolve", args=[reports[1].pk])
-    page = admin_client.get(reverse("admin:submissions_problemreport_change",
+    url = reverse("admin:upkeep_problemreport_resolve", args=[reports[1].pk])
+    page = admin_client.get(reverse("admin:upkeep_problemreport_change",
                                     args=[reports[1].pk]))  # fmt: skip
     assert f'action="{url}"' in page.text
 
@@ -276,10 +277,10 @@ def test_the_bulk_action_resolves_the_selected_reports(admin_client, reports):
 def test_reports_cannot_be_added_in_the_admin_and_a_moderator_without_rights_cannot_resolve(
     admin_client, reports, client, django_user_model
 ):
-    assert admin_client.get(reverse("admin:submissions_problemreport_add")).status_code == 403
+    assert admin_client.get(reverse("admin:upkeep_problemreport_add")).status_code == 403
     staff = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
     client.force_login(staff)
-    url = reverse("admin:submissions_problemreport_resolve", args=[reports[0].pk])
+    url = reverse("admin:upkeep_problemreport_resolve", args=[reports[0].pk])
 
     assert client.post(url).status_code == 403
     assert ProblemReport.objects.get(pk=reports[0].pk).is_open

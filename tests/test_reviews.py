@@ -34,7 +34,7 @@ def test_a_resource_never_reviewed_says_nothing_of_reviews_but_keeps_the_report_
     assert resource.last_reviewed_at is None and resource.last_reviewed_by is None
     text = client.get(resource.get_absolute_url()).text
     assert "eviewed" not in text  # neither "Reviewed" nor "Not reviewed yet"
-    report = reverse("submissions:report-problem", args=[resource.slug])
+    report = reverse("upkeep:report-problem", args=[resource.slug])
     assert f'<a href="{report}">Report a problem with this resource</a>' in text
 
 

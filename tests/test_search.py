@@ -8,13 +8,14 @@ from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
-from resources import vocabulary
-from resources.models import Audience, Region, Resource
+from resources.models import Resource
+from search import vocabulary
+from thesaurus.models import Audience, Region
 
 from .factories import make_organization, make_resource
 
 pytestmark = pytest.mark.django_db
-URL = reverse("resources:list")
+URL = reverse("search:list")
 
 
 def titles(response) -> list[str]:
@@ -212,7 +213,7 @@ def test_empty_results_explain_themselves_and_offer_ways_out(client, library):
     assert (plan.corrected_from, plan.widened, plan.mode) == (None, [], "all")
     assert "No resources match" in response.text
     assert "Remove a filter" in response.text
-    assert reverse("resources:topics") in response.text
+    assert reverse("search:topics") in response.text
 
 
 # --- Filters and their counts --------------------------------------------------------------------
@@ -261,7 +262,7 @@ def test_above_the_sample_size_facets_say_about_and_the_total_stays_exact(
     and the results are never estimated."""
     every = {"date_from": "1900-01-01"}  # a filter: counted over the matching rows
     exact = client.get(URL, every)
-    monkeypatch.setattr("resources.search.FACET_SAMPLE", 2)
+    monkeypatch.setattr("search.engine.FACET_SAMPLE", 2)
     caches["search"].clear()
 
     response = client.get(URL, every)
@@ -320,7 +321,7 @@ def test_active_filters_are_listed_with_one_click_removal(client, library):
 
     active = response.context["active_filters"]
     assert [(f["label"], f["value"]) for f in active] == [("Type", "Video"), ("Type", "Webinar")]
-    search = reverse("resources:list")
+    search = reverse("search:list")
     assert active[0]["remove_url"] == f"{search}?q=torture&kind=webinar"
     assert f'href="{search}?q=torture"' in response.text  # clear all keeps the words
 
@@ -410,7 +411,7 @@ def test_the_search_page_runs_a_constant_number_of_queries(
 def test_the_search_feed_returns_what_the_page_shows(client, library):
     params = {"q": "torture", "organization": "cvt"}
     page = client.get(URL, params)
-    feed = client.get(reverse("resources:search-feed"), params)
+    feed = client.get(reverse("opendata:search-feed"), params)
 
     assert feed.status_code == 200
     assert feed["Content-Type"].startswith("application/rss+xml")

@@ -46,7 +46,7 @@ def current_code(device: TOTPDevice) -> str:
 
 def test_pages_carry_a_strict_content_security_policy(client):
     make_resource(title="Safety planning", slug="safety-planning")
-    for url in [reverse("home"), reverse("resources:list"), "/admin/login/"]:
+    for url in [reverse("home"), reverse("search:list"), "/admin/login/"]:
         policy = client.get(url)["Content-Security-Policy"]
         directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
 

@@ -11,9 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from resources.models import Resource, Topic
+from common.models import OutboxMessage
+from resources.models import Resource
 from submissions.forms import TIMESTAMP_SALT
-from submissions.models import ContactMessage, OutboxMessage, Submission
+from submissions.models import ContactMessage, Submission
+from thesaurus.models import Topic
 
 from .factories import make_resource
 
@@ -93,9 +95,9 @@ def test_a_pending_proposal_appears_nowhere_public(client):
     client.post(SHARE, proposal(title="Zygomatic secret proposal", other_topics=""))
     resource = Resource.objects.get()
 
-    search = reverse("resources:list")
-    for url in [reverse("home"), search, f"{search}?q=zygomatic", reverse("resources:search-feed"),
-                reverse("resources:topics"), reverse("organizations:list"),
+    search = reverse("search:list")
+    for url in [reverse("home"), search, f"{search}?q=zygomatic", reverse("opendata:search-feed"),
+                reverse("search:topics"), reverse("organizations:list"),
                 reverse("resources:guides")]:  # fmt: skip
         response = client.get(url)
         assert response.status_code == 200, url

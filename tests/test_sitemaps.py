@@ -73,16 +73,16 @@ def test_the_sitemap_lists_published_content_only_with_last_changes(client, cont
     resource = content["published"][0]
     for obj in content["published"]:
         assert entries[obj.get_absolute_url()] == obj.updated_at.date().isoformat()
-    topic = reverse("resources:topic", args=["interpreting"])
+    topic = reverse("search:topic", args=["interpreting"])
     assert entries[topic] == resource.updated_at.date().isoformat()
     for obj in content["hidden"]:
         assert obj.get_absolute_url() not in entries, obj
     # A topic whose only resources are unpublished is not listed either.
     assert not [path for path in entries if "/topics/only-" in path]
-    for name in ["home", "resources:list", "organizations:list", "resources:guides",
-                 "resources:topics", "about", "open-data"]:  # fmt: skip
+    for name in ["home", "search:list", "organizations:list", "resources:guides",
+                 "search:topics", "about", "open-data"]:  # fmt: skip
         assert reverse(name) in entries, name
-    assert entries[reverse("resources:list")] == resource.updated_at.date().isoformat()
+    assert entries[reverse("search:list")] == resource.updated_at.date().isoformat()
 
 
 def test_the_sitemap_index_names_every_section_with_its_last_change(client, content):
@@ -105,7 +105,7 @@ def test_the_sitemap_index_names_every_section_with_its_last_change(client, cont
 def test_the_sitemap_lists_events_only_when_the_page_exists(client, content):
     entries = sitemap_entries(client)
     try:
-        events = reverse("resources:events")
+        events = reverse("opendata:events")
     except NoReverseMatch:
         assert not [path for path in entries if "/events" in path]
     else:
@@ -159,7 +159,7 @@ def test_every_page_has_one_canonical_link(client):
         resource.get_absolute_url(),
         organization.get_absolute_url(),
         reverse("organizations:list"),
-        reverse("resources:topic", args=["interpreting"]),
+        reverse("search:topic", args=["interpreting"]),
         reverse("resources:guides"),
         reverse("about"),
         reverse("open-data"),
@@ -173,10 +173,10 @@ def test_every_page_has_one_canonical_link(client):
 def test_a_search_points_to_the_search_page_itself(client):
     make_resource(title="Working with interpreters")
 
-    response = client.get(reverse("resources:list"),
+    response = client.get(reverse("search:list"),
                           {"q": "interpreters", "kind": "video", "page": "1"})  # fmt: skip
 
-    assert canonical_links(response) == [f"http://testserver{reverse('resources:list')}"]
+    assert canonical_links(response) == [f"http://testserver{reverse('search:list')}"]
 
 
 def test_a_request_for_an_unknown_host_is_still_a_400(client):
@@ -193,4 +193,4 @@ def test_lastmod_of_a_topic_is_its_newest_published_resource(client):
 
     entries = sitemap_entries(client)
 
-    assert entries[reverse("resources:topic", args=["children"])] == "2020-01-02"
+    assert entries[reverse("search:topic", args=["children"])] == "2020-01-02"

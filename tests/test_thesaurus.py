@@ -14,10 +14,10 @@ from django.utils import translation
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from resources.models import Region, Resource, Topic
+from resources.models import Resource
 from submissions.models import Submission
 from thesaurus import skos
-from thesaurus.models import Concept, Label
+from thesaurus.models import Concept, Label, Region, Topic
 
 from .factories import make_resource
 
@@ -283,9 +283,9 @@ def test_merging_two_topics_moves_their_resources_labels_and_address(moderator_c
     assert ("en", "alt", "Psychological health") in kept_labels  # the old name still finds it
     assert ("fr", "alt", "Santé psy") in kept_labels  # a second French preferred label: alt
     # The merged topic's address leads to the one kept; searching its old name finds it.
-    old = moderator_client.get(reverse("resources:topic", args=["psychological-health"]))
+    old = moderator_client.get(reverse("search:topic", args=["psychological-health"]))
     assert old.status_code == 301 and old["Location"].endswith("/topics/mental-health/")
-    found = moderator_client.get(reverse("resources:list"), {"q": "psychological health"})
+    found = moderator_client.get(reverse("search:list"), {"q": "psychological health"})
     assert [r.slug for r in found.context["resources"]] == [tagged.slug]
 
 
@@ -327,8 +327,8 @@ def test_topics_and_regions_show_in_the_visitors_language_with_stable_addresses(
 
     with translation.override("es"):
         detail = client.get(resource.get_absolute_url())
-        topic_page = client.get(reverse("resources:topic", args=["mental-health"]))
-        search = client.get(reverse("resources:list"))
+        topic_page = client.get(reverse("search:topic", args=["mental-health"]))
+        search = client.get(reverse("search:list"))
 
     assert ">Salud mental</a>" in detail.text and "Afganistán" in detail.text
     assert ">Salud mental</h1>" in topic_page.text

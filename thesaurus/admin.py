@@ -18,7 +18,7 @@ from reversion.admin import VersionAdmin
 
 from . import skos
 from .merge import check_broader, merge_concepts
-from .models import CORE_LANGUAGES, Concept, Label
+from .models import CORE_LANGUAGES, Audience, Concept, Label, Region, Topic
 
 
 class LabelFormSet(forms.BaseInlineFormSet):
@@ -314,3 +314,60 @@ class ConceptAdmin(VersionAdmin):
             ),
             merge=lambda keep, others, user: merge_concepts(keep, others, user=user),
         )
+
+
+# --- The managed vocabularies: topics, audiences, regions ---------------------------------------
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge_topics"]
+
+    @admin.action(description=_("Merge the selected topics into one…"), permissions=["change"])
+    def merge_topics(self, request, queryset):
+        """Ask which topic to keep, then move every resource and organisation to it."""
+        return merge_action(
+            self,
+            request,
+            queryset.order_by("name"),
+            action="merge_topics",
+            title=_("Merge topics"),
+            keep_label=_("Keep this topic"),
+            explanation=_(
+                "Every resource and organisation tagged with any of these topics will be tagged "
+                "with the one you keep (once), and the other topics deleted: their names become "
+                "its alternative labels in the thesaurus, their addresses lead to it."
+            ),
+            merge=self.merge,
+        )
+
+    @staticmethod
+    def merge(keep: Topic, others: list[Topic], user) -> list[str]:
+        """Merge the topics' concepts (see thesaurus.merge): everything tagged with ``others`` is
+        tagged with ``keep`` instead (once), their names become its alternative labels, their
+        addresses lead to it; they are deleted. Returns the names merged."""
+        names = [topic.name for topic in others]
+        for topic in [keep, *others]:
+            if topic.concept_id is None:
+                topic.sync_concept()
+        merge_concepts(keep.concept, [topic.concept for topic in others], user=user)
+        return names
+
+
+@admin.register(Audience)
+class AudienceAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "description"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"slug": ["name"]}

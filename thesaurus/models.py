@@ -4,18 +4,23 @@ A :class:`Concept` is one idea ("post-traumatic stress disorder", "Afghanistan",
 "Istanbul Protocol"), named by :class:`Label` rows: one preferred label per language and any number
 of alternative labels (synonyms, spellings, demonyms), acronyms and hidden labels (misspellings
 that should still be found). Concepts are linked by ``broader`` (and its inverse, narrower) and
-``related``. Topics, audiences, regions and organisations are concepts of it: each of those rows
-points at its concept, so this app knows none of them.
+``related``. Topics, audiences and regions (the managed vocabularies that describe resources and
+organisations) live here too, each row a concept; organisations are concepts of it as well, and
+point at theirs, so this app imports no other app of the project: it is the lowest layer with
+``common``.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from taggit.models import TagBase
 
 # The languages the interface speaks, in the order labels are shown: each concept should have a
 # preferred label in each of them.
@@ -216,6 +221,74 @@ class ConceptOf(models.Model):
         from .index import current
 
         return current().name(self.concept_id, get_language() or "en", default=self.name)
+
+
+# The managed vocabularies that describe resources and organisations, each row a concept of
+# the thesaurus. Their tables keep the names they had in the resources app (db_table).
+
+
+class Topic(ConceptOf, TagBase):  # noqa: DJ008 - TagBase names it
+    """A subject a resource covers: a django-taggit tag that is a concept of the thesaurus (its
+    names in every language, synonyms, acronyms), with a description."""
+
+    concept_kind = Concept.Kind.TOPIC
+
+    description = models.TextField(blank=True)
+    # Addresses of topics merged into this one, so that old links still lead here.
+    former_slugs = ArrayField(models.SlugField(max_length=100), default=list, blank=True,
+                              editable=False)  # fmt: skip
+
+    class Meta:
+        db_table = "resources_topic"
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("search:topic", kwargs={"slug": self.slug})
+
+
+class Audience(ConceptOf, models.Model):
+    """Who a resource is for: a short managed vocabulary, each a concept of the thesaurus."""
+
+    concept_kind = Concept.Kind.AUDIENCE
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "resources_audience"
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Region(ConceptOf, models.Model):
+    """A country or a wider region (e.g. "Latin America", "Global"), a concept of the thesaurus
+    (with its names and its people's: "Afghanistan", "Afghans", "أفغانستان")."""
+
+    concept_kind = Concept.Kind.REGION
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("Country")
+        REGION = "region", _("Region")
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COUNTRY)
+    code = models.CharField(
+        max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code, for countries.")
+    )
+
+    class Meta:
+        db_table = "resources_region"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 def set_english_name(concept: Concept, name: str) -> None:

@@ -6,8 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from common.i18n import day_and_time, weekday_and_date
 from common.timezones import UTC, zone_named
-from healtorture.i18n import day_and_time, weekday_and_date
 
 register = template.Library()
 

@@ -92,7 +92,8 @@ class Command(BaseCommand):
         """Every process's cached searches and pages are of the old content: a new content
         version makes them stale. The "did you mean" vocabulary (left empty by the restore) is
         computed from the restored resources."""
-        from resources import cache, vocabulary
+        from common import cache
+        from search import vocabulary
 
         try:
             cache.content_changed()

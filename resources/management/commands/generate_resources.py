@@ -29,8 +29,9 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from organizations.models import Organization
-from resources import vocabulary
-from resources.models import Audience, Region, Resource, TaggedResource, Topic
+from resources.models import Resource, TaggedResource
+from resources.signals import published_words_changed
+from thesaurus.models import Audience, Region, Topic
 
 PREFIX = "synthetic-"
 ORG_PREFIX = f"{PREFIX}org-"
@@ -467,7 +468,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {created:>7} / {resources} resources ({time.monotonic() - started:.1f}s)"
                 )
-        vocabulary.refresh()
+        published_words_changed.send(sender=Resource, immediately=True)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {created} synthetic resources in {time.monotonic() - started:.1f}s."

@@ -28,18 +28,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from organizations.models import Organization
-from resources import vocabulary
-from resources.models import (
-    Audience,
-    Guide,
-    GuideItem,
-    Region,
-    Resource,
-    Series,
-    Topic,
-    derived_fields_deferred,
-)
+from resources.models import Guide, GuideItem, Resource, Series, derived_fields_deferred
+from resources.signals import published_words_changed
 from thesaurus import skos
+from thesaurus.models import Audience, Region, Topic
 
 # Resources the files give no date for are published at this fixed moment, so that reloading never
 # changes them.
@@ -160,7 +152,7 @@ class Command(BaseCommand):
             guides = self.load_guides(data["guides"], organizations, resources)
             loaded = Resource.objects.filter(pk__in=[r.pk for r in resources.values()])
             loaded.refresh_derived_fields()
-        vocabulary.refresh()
+        published_words_changed.send(sender=Resource, immediately=True)
 
         if options["verbosity"]:
             items = sum(len(g.get("items", [])) for g in data["guides"].values())

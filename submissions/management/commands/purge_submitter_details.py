@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from submissions.models import OutboxMessage, Submission
+from common.models import OutboxMessage
+from submissions.models import Submission
 
 
 class Command(BaseCommand):

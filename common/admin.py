@@ -1,0 +1,28 @@
+"""The outbox in the admin: every e-mail the site sent or is about to send, read-only."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """E-mails sent or waiting to be sent (``manage.py send_outbox`` retries the failures)."""
+
+    list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["subject", "body"]
+    date_hierarchy = "created_at"
+    fields = ["to", "subject", "body", "status", "attempts", "last_error", "created_at", "sent_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("to"))
+    def recipients(self, obj):
+        return ", ".join(obj.to)

@@ -1,0 +1,75 @@
+"""``manage.py digest 2026-q4``: the quarterly digest as an HTML e-mail.
+
+Without ``--send-to`` the HTML is written to stdout, or to ``--output PATH`` (``--text`` writes
+the plain-text version instead). With ``--send-to a@example.org,b@example.org`` it is sent, HTML
+with a plain-text alternative, to each address separately (no one sees the other recipients).
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
+from django.http import QueryDict
+
+from digest.digest import Digest, InvalidPeriod, Quarter, digest_search
+
+
+class Command(BaseCommand):
+    help = "Render the quarterly digest (new resources, coming sessions) as an HTML e-mail."
+
+    def add_arguments(self, parser):
+        parser.add_argument("period", help="The quarter, e.g. 2026-q4.")
+        parser.add_argument(
+            "--send-to",
+            default="",
+            help="Comma-separated addresses to send the digest to (else it is printed).",
+        )
+        parser.add_argument("--output", help="Write the e-mail to this file instead of stdout.")
+        parser.add_argument(
+            "--text", action="store_true", help="Print the plain-text version, not the HTML."
+        )
+        parser.add_argument(
+            "--search",
+            default="",
+            help="Only what a search finds: the search page's query string, e.g. "
+            "'q=children&topic=istanbul-protocol'.",
+        )
+
+    def handle(self, *args, period, send_to, output, text, search, **options):
+        try:
+            quarter = Quarter.parse(period)
+        except InvalidPeriod as error:
+            raise CommandError(str(error)) from None
+        recipients = [address.strip() for address in send_to.split(",") if address.strip()]
+        for address in recipients:
+            try:
+                validate_email(address)
+            except ValidationError:
+                raise CommandError(f"“{address}” is not an e-mail address.") from None
+
+        found = digest_search(QueryDict(search.lstrip("?"))) if search else None
+        if found is not None and found.filterset.ignored:
+            raise CommandError(f"The search could not be understood: {found.filterset.ignored}")
+        subject, plain, html = Digest(quarter, search=found).render_email()
+
+        if recipients:
+            messages = []
+            for address in recipients:
+                message = EmailMultiAlternatives(
+                    subject, plain, settings.DEFAULT_FROM_EMAIL, [address]
+                )
+                message.attach_alternative(html, "text/html")
+                messages.append(message)
+            sent = get_connection().send_messages(messages) or 0
+            self.stderr.write(f"Sent the {quarter} digest to {sent} of {len(recipients)}.")
+            return
+
+        body = plain if text else html
+        if output:
+            Path(output).write_text(body, encoding="utf-8")
+            self.stderr.write(f"Wrote the {quarter} digest to {output}.")
+        else:
+            self.stdout.write(body, ending="")

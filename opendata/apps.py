@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpenDataConfig(AppConfig):
+    """What machines read: exports (CSV, JSON), feeds (RSS, Atom), calendars (iCalendar), the
+    events page that lists the same sessions, and the sitemaps."""
+
+    name = "opendata"
+    verbose_name = _("Open data")
