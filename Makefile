@@ -64,9 +64,10 @@ bench: install  ## Time the search page with 10,000 and 100,000 resources (takes
 bench-share: install  ## Concurrent visitors sending the share form: errors, throughput, exactly-once
 	$(BIN)/python bench/share.py
 
-lint: install  ## ruff check and format check
+lint: install  ## ruff check and format check, and the import layers (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -51,8 +51,6 @@ CALENDAR_PAST_DAYS = 90
 # enough to fetch on a slow line (35 KB) and to write in well under 100 ms (icalendar writes about
 # a session a millisecond: 100 took 110 ms).
 CALENDAR_LIMIT = 50
-# When a session gives no end time, calendars show it as this long (and say so).
-DEFAULT_DURATION = dt.timedelta(hours=1)
 PRODID = "-//HealTorture//Live sessions//EN"
 UTC = dt.UTC
 
@@ -89,13 +87,6 @@ def events(request):
 # --- iCalendar ----------------------------------------------------------------------------------
 
 
-def session_span(resource: Resource) -> tuple[dt.datetime, dt.datetime]:
-    """A timed session's start and end, to the second: ``DEFAULT_DURATION`` after its start
-    when it gives no end."""
-    end = resource.ends_at or resource.starts_at + DEFAULT_DURATION
-    return resource.starts_at.replace(microsecond=0), end.replace(microsecond=0)
-
-
 def uid(resource: Resource) -> str:
     return f"resource-{resource.pk}@healtorture"
 
@@ -106,7 +97,7 @@ def calendar_event(resource: Resource, request) -> Event:
         start, end = resource.date, resource.date + dt.timedelta(days=1)
     else:
         zone = zone_named(resource.timezone)
-        start, end = (moment.astimezone(zone) for moment in session_span(resource))
+        start, end = (moment.astimezone(zone) for moment in resource.session_span())
     # In the visitor's language (Accept-Language, or the language cookie): a calendar file has
     # one address for everyone.
     lines = [resource.summary, "", _("Details: %(url)s") % {"url": page}]

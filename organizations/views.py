@@ -7,8 +7,6 @@ from django.utils.html import strip_tags
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from resources.models import Resource
-
 from .filters import OrganizationFilterSet
 from .models import Organization
 
@@ -51,7 +49,10 @@ class OrganizationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Its own resources and those of the organisations part of it (projects, members).
-        resources = Resource.objects.published().filter(organization_ids__contains=[self.object.pk])
+        # (The model of the reverse relation: the organisations app is below the resources app
+        # and does not import it.)
+        published = self.object.resources.model.objects.published()
+        resources = published.filter(organization_ids__contains=[self.object.pk])
         context["resources"] = list(resources.order_by("-published_at", "-pk")[:RESOURCES_SHOWN])
         context["resource_count"] = (
             len(context["resources"])

@@ -14,8 +14,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from opendata.calendars import session_span
-
 from .links import site, url_key
 from .models import Resource
 
@@ -94,7 +92,7 @@ def calendar_links(resource: Resource, page_url: str) -> dict[str, str]:
     details = f"{resource.summary}\n\n{page_url}"
     where = resource.registration_url or resource.url or page_url
     if resource.starts_at:
-        start, end = (moment.astimezone(dt.UTC) for moment in session_span(resource))
+        start, end = (moment.astimezone(dt.UTC) for moment in resource.session_span())
         dates = f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"
         outlook_times = {
             "startdt": start.isoformat().replace("+00:00", "Z"),

@@ -248,6 +248,9 @@ SESSION_ORDER = ["session_start", "pk"]
 PAST_SESSION_ORDER = ["-session_start", "-pk"]
 
 
+# How long a session that gives its start but no end is taken to last (calendars, links to add it).
+DEFAULT_SESSION_LENGTH = dt.timedelta(hours=1)
+
 # How long a review holds: after that a published resource is due for another look.
 REVIEW_INTERVAL = dt.timedelta(days=365)
 
@@ -775,6 +778,12 @@ class Resource(models.Model):
     def split_presenters(text: str) -> list[str]:
         """The presenters typed one a line, as a list (also for rows read with ``values()``)."""
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def session_span(self) -> tuple[dt.datetime, dt.datetime]:
+        """A timed session's start and end, to the second: ``DEFAULT_SESSION_LENGTH`` after its
+        start when it gives no end. The one span of its .ics event and its calendar links."""
+        end = self.ends_at or self.starts_at + DEFAULT_SESSION_LENGTH
+        return self.starts_at.replace(microsecond=0), end.replace(microsecond=0)
 
     def refresh_derived_fields(self) -> None:
         deferred = _deferred_refresh.get()
