@@ -1,12 +1,15 @@
 """Markdown written by staff and submitters, rendered to HTML that is safe to show.
 
 Markdown is converted with Python-Markdown and the result cleaned by nh3 (the Rust ``ammonia``
-sanitiser) to a short list of tags: any HTML a writer typed is removed, not trusted.
+sanitiser) to a short list of tags: any HTML a writer typed is removed, not trusted. And slugs
+that no other row of a model has.
 """
 
 import markdown
 import nh3
+from django.db import models
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 
 ALLOWED_TAGS = {
     "p",
@@ -47,3 +50,15 @@ def render_markdown(text: str) -> SafeString:
         link_rel="nofollow noopener",
     )
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+
+
+def unique_slug(instance: models.Model, value: str, max_length: int = 80) -> str:
+    """A slug for ``value`` that no other row of ``instance``'s model uses."""
+    base = slugify(value)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    while others.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+        n += 1
+    return slug
