@@ -316,7 +316,7 @@ def test_a_label_that_a_word_of_the_same_term_covers_is_not_searched_again():
     """ "acts of torture" can only match what "torture" matches: the index looks up less."""
     import json
 
-    from search.query import _alternatives
+    from search.readings import _alternatives
 
     found = _alternatives(json.dumps([
         "'tortur'", "'act' <-> 'tortur'", "'tortur' <-> 'victim'", "'cvt'",

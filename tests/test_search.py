@@ -262,7 +262,7 @@ def test_above_the_sample_size_facets_say_about_and_the_total_stays_exact(
     and the results are never estimated."""
     every = {"date_from": "1900-01-01"}  # a filter: counted over the matching rows
     exact = client.get(URL, every)
-    monkeypatch.setattr("search.engine.FACET_SAMPLE", 2)
+    monkeypatch.setattr("search.facets.FACET_SAMPLE", 2)
     caches["search"].clear()
 
     response = client.get(URL, every)
