@@ -5,7 +5,6 @@ host refuses to start without ``DJANGO_SECRET_KEY``. See README.md for every var
 """
 
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -13,19 +12,10 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from healtorture.environment import env_bool, env_list, secret_key, site_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HEALTORTURE_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -35,30 +25,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 IS_LOCAL = all(host in LOCAL_HOSTS for host in ALLOWED_HOSTS)
 
 
-def _secret_key() -> str:
-    key = os.environ.get("DJANGO_SECRET_KEY", "").strip()
-    if key:
-        return key
-    if not (DEBUG or IS_LOCAL):
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when the site answers to a non-local host "
-            f"(DJANGO_ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)}). Generate one with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
-        )
-    # A local run keeps a generated key in var/ so that sessions survive a restart.
-    path = VAR_DIR / "secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(50)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(key)
-        return key
-
-
-SECRET_KEY = _secret_key()
+SECRET_KEY = secret_key(DEBUG, IS_LOCAL, ALLOWED_HOSTS, VAR_DIR)
 
 INSTALLED_APPS = [
     "healtorture.apps.StaffAdminConfig",  # django.contrib.admin with the staff login of security.py
@@ -298,32 +265,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "HealTorture <n
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 
-def _site_url() -> str:
-    """The site's public address, for the links in e-mails (and the link checker's name):
-    ``HEALTORTURE_SITE_URL``, which a server that answers to a non-local host must set; locally
-    the address ``make run`` serves (it sets the variable from ``PORT``)."""
-    url = os.environ.get("HEALTORTURE_SITE_URL", "").strip().rstrip("/")
-    if url:
-        if not url.startswith(("https://", "http://")):
-            raise ImproperlyConfigured(
-                f"HEALTORTURE_SITE_URL={url} is not an address: give it with its scheme, e.g. "
-                "https://healtorture.example"
-            )
-        return url
-    if not (DEBUG or IS_LOCAL):
-        raise ImproperlyConfigured(
-            "HEALTORTURE_SITE_URL must be set when the site answers to a non-local host "
-            f"(DJANGO_ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)}): e-mails link to it, e.g. "
-            "HEALTORTURE_SITE_URL=https://healtorture.example"
-        )
-    return "http://127.0.0.1:8000"
-
-
 # The link checker never connects to a loopback, private, link-local, multicast or reserved
 # address; the tests add the address of their own web server here, and nothing else should.
 LINKCHECK_ALLOWED_ADDRESSES: list[str] = []
 
-SITE_URL = _site_url()
+SITE_URL = site_url(DEBUG, IS_LOCAL, ALLOWED_HOSTS)
 # Who is told about new submissions and contact messages.
 MODERATOR_EMAILS = env_list("HEALTORTURE_MODERATOR_EMAILS")
 

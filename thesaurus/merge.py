@@ -108,3 +108,25 @@ def _descendants(concept_id: int) -> set[int]:
         todo = children - found
         found |= children
     return found
+
+
+def find_cycle(parents: dict[str, set[str]]) -> list[str] | None:
+    """A cycle among ``parents`` (each key's broader keys), as the path that closes it, if any."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in sorted(parents):
+        if state.get(start):
+            continue
+        path, stack = [start], [iter(sorted(parents.get(start, ())))]
+        state[start] = 1
+        while stack:
+            node = next(stack[-1], None)
+            if node is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(node) == 1:
+                return [*path[path.index(node) :], node]
+            elif not state.get(node):
+                state[node] = 1
+                path.append(node)
+                stack.append(iter(sorted(parents.get(node, ()))))
+    return None

@@ -33,7 +33,8 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from . import index
-from .models import CORE_LANGUAGES, Concept, Label
+from .merge import find_cycle
+from .models import Concept, Label
 
 FORMATS = {"turtle": "text/turtle", "xml": "application/rdf+xml"}
 EXTENSIONS = {"turtle": "ttl", "xml": "rdf"}
@@ -273,34 +274,13 @@ def check(concepts: dict[str, ParsedConcept]) -> None:
     for uri, concept in concepts.items():
         for narrower in concept.narrower_outside:
             parents[narrower].add(uri)
-    cycle = _find_cycle(parents)
+    cycle = find_cycle(parents)
     if cycle:
         raise SkosError("Broader links go round in a circle: " + " → ".join(cycle) + ".")
 
 
 def links(concept: ParsedConcept) -> set[str]:
     return concept.broader | concept.related | concept.narrower_outside
-
-
-def _find_cycle(parents: dict[str, set[str]]) -> list[str] | None:
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    for start in sorted(parents):
-        if state.get(start):
-            continue
-        path, stack = [start], [iter(sorted(parents.get(start, ())))]
-        state[start] = 1
-        while stack:
-            node = next(stack[-1], None)
-            if node is None:
-                state[path.pop()] = 2
-                stack.pop()
-            elif state.get(node) == 1:
-                return [*path[path.index(node) :], node]
-            elif not state.get(node):
-                state[node] = 1
-                path.append(node)
-                stack.append(iter(sorted(parents.get(node, ()))))
-    return None
 
 
 def import_skos(data: bytes, fmt: str, *, user=None, history: bool = True) -> ImportResult:
@@ -405,14 +385,3 @@ def _same(concept: Concept, parsed: ParsedConcept, kind: str) -> bool:
         and labels == set(parsed.labels)
         and broader == parsed.broader
     )
-
-
-def core_language_gaps() -> list[tuple[Concept, list[str]]]:
-    """Concepts that lack a preferred label in one of the interface languages."""
-    gaps = []
-    for concept in Concept.objects.prefetch_related("labels"):
-        have = {label.language for label in concept.labels.all() if label.kind == "pref"}
-        missing = [code for code in CORE_LANGUAGES if code not in have]
-        if missing:
-            gaps.append((concept, missing))
-    return gaps
