@@ -7,15 +7,21 @@ UTC = zoneinfo.ZoneInfo("UTC")
 
 
 @functools.lru_cache(maxsize=256)
-def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
-    """The time zone called ``name`` ("Europe/Copenhagen"); UTC when it is empty or unknown (a
-    page still shows the time, in UTC, rather than failing)."""
+def known_zone(name: str | None) -> zoneinfo.ZoneInfo | None:
+    """The time zone called ``name`` ("Europe/Copenhagen"), or None when it is empty or unknown
+    (a form then says so beside its field)."""
     if not name:
-        return UTC
+        return None
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return UTC
+        return None
+
+
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
+    """The time zone called ``name``; UTC when it is empty or unknown (a page still shows the
+    time, in UTC, rather than failing)."""
+    return known_zone(name) or UTC
 
 
 def utc_day(moment):

@@ -3,7 +3,6 @@
 import functools
 
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,18 +16,24 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.audit import log_action
 from upkeep.linkcheck import check_resources
 
 from . import admin_messages
 from .admin_forms import SessionTimesForm
 from .models import Guide, GuideItem, LinkCheck, Resource, ResourceFile, Series
 
-# Decisions that leave a public proposal open in the submissions queue.
-OPEN_DECISIONS = ("pending", "changes")
 # "Check these links now" waits for the answers within the request: keep it short.
 ADMIN_CHECK_LIMIT = 20
 ADMIN_CHECK_TIMEOUT = 5
 LINE_BREAK = mark_safe("<br>")
+
+
+def open_decisions() -> tuple[str, ...]:
+    """The decisions that leave a public proposal open in the submissions queue, as the
+    submissions app defines them (``Submission.OPEN_DECISIONS``): read through the relation,
+    because that app is a layer above this one and is not imported here."""
+    return Resource._meta.get_field("submission").related_model.OPEN_DECISIONS
 
 
 class ResourceFileInline(admin.TabularInline):
@@ -83,7 +88,7 @@ def record_review(queryset, user) -> int:
         Resource.objects.filter(pk__in=[r.pk for r in resources]).update(
             last_reviewed_at=timezone.now(), last_reviewed_by=user
         )
-        LogEntry.objects.log_actions(user.pk, resources, CHANGE, change_message="Marked reviewed.")
+        log_action(user, resources, "Marked reviewed.")
     return len(resources)
 
 
@@ -206,7 +211,7 @@ class ResourceAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         now = timezone.now()
         count = 0
-        waiting = queryset.filter(submission__decision__in=OPEN_DECISIONS)
+        waiting = queryset.filter(submission__decision__in=open_decisions())
         for resource in queryset.exclude(status=Resource.Status.PUBLISHED).exclude(
             pk__in=waiting.values("pk")
         ):
@@ -240,7 +245,7 @@ class ResourceAdmin(admin.ModelAdmin):
     @staticmethod
     def _open_submission(obj):
         submission = getattr(obj, "submission", None)
-        return submission if submission and submission.decision in OPEN_DECISIONS else None
+        return submission if submission and submission.decision in open_decisions() else None
 
     @admin.display(description=_("What the submitter wrote"))
     def proposed_by_submitter(self, obj):
@@ -438,8 +443,8 @@ class ResourceAdmin(admin.ModelAdmin):
         obj.save(update_fields=["url", "updated_at"])
         # The final address answered: it is checked and healthy as it stands.
         LinkCheck.objects.filter(pk=check.pk).update(url=obj.url, permanent_redirect=False)
-        self.log_change(request, obj, f"Changed the link from {old} to {obj.url}, where it "
-                                      "redirected permanently.")  # fmt: skip
+        log_action(request.user, [obj], f"Changed the link from {old} to {obj.url}, where it "
+                                        "redirected permanently.")  # fmt: skip
         self.message_user(request, _("The link now points to its final address."),
                           messages.SUCCESS)  # fmt: skip
 

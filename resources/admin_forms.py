@@ -4,23 +4,13 @@ The database keeps ``starts_at`` and ``ends_at`` in UTC; a moderator reads and t
 time that the organiser announced, in the zone of the form's "time zone" field, as the public
 page shows it ("14:00 CET"), never a UTC time beside another zone's name."""
 
-import zoneinfo
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.timezones import zone_named
+from common.timezones import known_zone, zone_named
 
 SESSION_TIMES = ("starts_at", "ends_at")
-
-
-def zone_of(name: str) -> zoneinfo.ZoneInfo | None:
-    """The time zone called ``name``, or None when it is blank or unknown."""
-    try:
-        return zoneinfo.ZoneInfo(name) if name else None
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 def session_clock(value, zone_name: str) -> str:
@@ -36,7 +26,7 @@ class SessionTimesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        zone = zone_of(self.instance.timezone)
+        zone = known_zone(self.instance.timezone)
         for name in SESSION_TIMES:
             if name not in self.fields:
                 continue
@@ -50,7 +40,7 @@ class SessionTimesForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        zone = zone_of(cleaned.get("timezone", ""))
+        zone = known_zone(cleaned.get("timezone", ""))
         if zone is not None:
             current = timezone.get_current_timezone()
             for name in SESSION_TIMES:

@@ -5,11 +5,10 @@ the row's name follows."""
 
 from __future__ import annotations
 
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.dispatch import receiver
 
+from common.audit import DELETION, log_action
 from common.cache import content_changed
 from organizations.models import Organization, OrganizationTopic
 from thesaurus.models import Audience, Concept, Label, Region, Topic
@@ -75,18 +74,8 @@ def follow_merged_concept(sender, keep: Concept, merged: Concept, user=None, **k
             model.objects.filter(pk=gone.pk).update(concept=keep)
             continue
         affected |= merge(kept, gone)
-        if user is not None and user.pk is not None:
-            content_type = ContentType.objects.get_for_model(model)
-            LogEntry.objects.bulk_create(
-                [
-                    LogEntry(object_id=str(gone.pk), object_repr=str(gone)[:200],
-                             content_type=content_type, action_flag=DELETION,
-                             change_message=f"Merged into “{kept}”.", user_id=user.pk),
-                    LogEntry(object_id=str(kept.pk), object_repr=str(kept)[:200],
-                             content_type=content_type, action_flag=CHANGE,
-                             change_message=f"Merged into this one: “{gone}”.", user_id=user.pk),
-                ]
-            )  # fmt: skip
+        log_action(user, [gone], f"Merged into “{kept}”.", action=DELETION)
+        log_action(user, [kept], f"Merged into this one: “{gone}”.")
         gone.delete()
     if affected:
         Resource.objects.filter(pk__in=affected).refresh_derived_fields()

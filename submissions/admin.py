@@ -338,7 +338,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         for the page's rows together (see resources.duplicates)."""
         changelist = super().get_changelist_instance(request)
         rows = list(changelist.result_list)  # the page's rows, as the template will show them
-        open_rows = [row for row in rows if row.decision in moderation.OPEN_DECISIONS]
+        open_rows = [row for row in rows if row.decision in Submission.OPEN_DECISIONS]
         found = submission_duplicates(open_rows)
         for row in rows:
             row.duplicate_count = len(found[row.pk]) if row.pk in found else None
@@ -569,7 +569,7 @@ class SubmissionAdmin(admin.ModelAdmin):
             extra_context["topics_url"] = reverse(
                 "admin:submissions_submission_topics", args=[obj.pk]
             )
-            can_decide = obj.decision in moderation.OPEN_DECISIONS and self.has_change_permission(
+            can_decide = obj.decision in Submission.OPEN_DECISIONS and self.has_change_permission(
                 request, obj
             )
             extra_context.update(
@@ -612,7 +612,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         change_url = reverse("admin:submissions_submission_change", args=[obj.pk])
-        if obj.decision not in moderation.OPEN_DECISIONS:
+        if obj.decision not in Submission.OPEN_DECISIONS:
             self.message_user(
                 request,
                 _("This submission was already decided: %(decision)s.")
@@ -685,7 +685,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     def _open(self, request, queryset):
         """The undecided submissions among those selected; says which were left alone."""
         selected = list(queryset.select_related("resource").order_by("created_at", "pk"))
-        decided = [s for s in selected if s.decision not in moderation.OPEN_DECISIONS]
+        decided = [s for s in selected if s.decision not in Submission.OPEN_DECISIONS]
         if decided and request.POST.get("post") != "yes":
             self.message_user(
                 request,
@@ -696,7 +696,7 @@ class SubmissionAdmin(admin.ModelAdmin):
                 },
                 messages.WARNING,
             )
-        return [s for s in selected if s.decision in moderation.OPEN_DECISIONS]
+        return [s for s in selected if s.decision in Submission.OPEN_DECISIONS]
 
     def _decide(self, request, submissions, decision, single=False):
         """Show the decision's form for ``submissions``, or take the decision when it is posted

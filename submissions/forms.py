@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.files import sniff_content_type, type_label
 from common.forms import CONTROL_CHARS, TIMESTAMP_SALT, ProtectedForm  # noqa: F401 - used here and by tests
-from common.timezones import utc_day
+from common.timezones import utc_day, zone_named
 from resources.models import LANGUAGES, Resource
 from thesaurus.models import Audience, Topic
 
@@ -202,7 +202,7 @@ class ShareResourceForm(ProtectedForm):
             self.add_error("timezone", _("Say which time zone the session time is in."))
         elif cleaned.get("timezone"):
             # The times were typed as clock times in the session's own zone.
-            zone = zoneinfo.ZoneInfo(cleaned["timezone"])
+            zone = zone_named(cleaned["timezone"])
             for name in ("starts_at", "ends_at"):
                 if cleaned.get(name):
                     wall = dj_timezone.make_naive(cleaned[name], dj_timezone.get_current_timezone())

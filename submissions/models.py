@@ -19,6 +19,9 @@ class Submission(models.Model):
         CHANGES_REQUESTED = "changes", _("Changes requested")
         DUPLICATE = "duplicate", _("Duplicate")
 
+    # Decisions that leave a proposal open in the queue: it can still be decided.
+    OPEN_DECISIONS = (Decision.PENDING, Decision.CHANGES_REQUESTED)
+
     resource = models.OneToOneField(
         "resources.Resource", on_delete=models.CASCADE, related_name="submission"
     )

@@ -9,13 +9,12 @@ functions; so can a shell or a test.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from common import outbox
+from common.audit import log_action
 from resources.models import Resource
 
 from .models import DecisionRecord, Submission
@@ -32,7 +31,6 @@ REJECTION_REASONS = [
 ]
 
 # Submissions still open to a decision: "changes requested" waits on the submitter, not closed.
-OPEN_DECISIONS = (Decision.PENDING, Decision.CHANGES_REQUESTED)
 
 
 class ModerationError(Exception):
@@ -163,7 +161,7 @@ def _lock(submission: Submission) -> Resource:
     submission.refresh_from_db(from_queryset=Submission.objects.select_for_update())
     resource = Resource.objects.select_for_update().get(pk=submission.resource_id)
     submission.resource = resource
-    if submission.decision not in OPEN_DECISIONS:
+    if submission.decision not in Submission.OPEN_DECISIONS:
         raise ModerationError(
             f"This submission was already decided ({submission.get_decision_display().lower()})."
         )
@@ -194,14 +192,7 @@ def _record(submission, moderator, decision, reason, log_message, extra_fields=(
         (resource, resource.title),
         (submission, f"Submission #{submission.pk}: {resource.title}"),
     ):
-        LogEntry.objects.create(
-            user_id=moderator.pk,
-            content_type=ContentType.objects.get_for_model(obj),
-            object_id=str(obj.pk),
-            object_repr=label[:200],
-            action_flag=CHANGE,
-            change_message=log_message,
-        )
+        log_action(moderator, [obj], log_message, label=label)
 
 
 def _notify(submission: Submission, subject: str, template: str, context: dict) -> None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from common.audit import log_action
 from resources.models import Resource
 from thesaurus.index import current
 from thesaurus.models import Concept, Topic
@@ -101,11 +100,4 @@ def make_topic(resource: Resource, user, *, concept: Concept | None = None, term
 
 
 def _log(resource: Resource, user, message: str) -> None:
-    LogEntry.objects.create(
-        user_id=user.pk,
-        content_type=ContentType.objects.get_for_model(Resource),
-        object_id=str(resource.pk),
-        object_repr=str(resource)[:200],
-        action_flag=CHANGE,
-        change_message=message,
-    )
+    log_action(user, [resource], message)

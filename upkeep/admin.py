@@ -2,7 +2,6 @@
 resolved in one click."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
@@ -14,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+
+from common.audit import log_action
 
 from .models import ProblemReport
 
@@ -42,7 +43,7 @@ def resolve_reports(queryset, user) -> int:
     ProblemReport.objects.filter(pk__in=[r.pk for r in reports]).update(
         resolved_at=timezone.now(), resolved_by=user
     )
-    LogEntry.objects.log_actions(user.pk, reports, CHANGE, change_message="Marked resolved.")
+    log_action(user, reports, "Marked resolved.")
     return len(reports)
 
 
