@@ -195,7 +195,7 @@ def test_the_vocabulary_is_refreshed_once_per_transaction_concurrently_and_only_
         for resource in Resource.objects.filter(title__startswith="Old"):
             resource.status = Resource.Status.ARCHIVED
             resource.save()
-        Resource.objects.filter(title__startswith="Old").update(featured=True)
+        Resource.objects.filter(title__startswith="Old").update(ce_credit=True)
     assert refreshes(queries) == ["REFRESH MATERIALIZED VIEW CONCURRENTLY resources_vocabulary"]
 
     # A pending row, proposed or edited: no refresh at all.
@@ -206,7 +206,7 @@ def test_the_vocabulary_is_refreshed_once_per_transaction_concurrently_and_only_
         pending = make_resource(title="Zygomatic", status=Resource.Status.PENDING)
         pending.summary = "Edited."
         pending.save()
-        Resource.objects.filter(pk=pending.pk).update(featured=True)
+        Resource.objects.filter(pk=pending.pk).update(ce_credit=True)
     assert refreshes(queries) == []
 
 

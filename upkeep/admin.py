@@ -1,5 +1,5 @@
-"""Problem reports in the admin: visitors' reports of problems with resources, oldest first,
-resolved in one click."""
+"""Upkeep in the admin: visitors' problem reports (oldest first, resolved in one click); and, in
+``resource_admin``, the resources' link health, reviews and problem reports."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -16,6 +16,7 @@ from django.utils.translation import ngettext_lazy
 
 from common.audit import log_action
 
+from . import resource_admin  # noqa: F401 - the resource admin with its upkeep, in place of the core one
 from .models import ProblemReport
 
 LINE_BREAK = mark_safe("<br>")

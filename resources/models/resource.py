@@ -168,7 +168,6 @@ class Resource(LanguageVersions, models.Model):
         blank=True,
         help_text=_("Shown before the description, e.g. “Describes methods of torture.”"),
     )
-    featured = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
