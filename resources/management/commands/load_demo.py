@@ -84,7 +84,6 @@ FIELDS: dict[str, dict[str, Any]] = {
         "access": str,
         "ce_credit": bool,
         "content_note": str,
-        "featured": bool,
     },
     "guide": {
         "title": str,
@@ -410,7 +409,6 @@ class Command(BaseCommand):
                 "access": item.get("access", Resource.Access.FREE),
                 "ce_credit": item.get("ce_credit", False),
                 "content_note": item.get("content_note", "").strip(),
-                "featured": item.get("featured", False),
                 "status": Resource.Status.PUBLISHED,
                 "published_at": (
                     dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
