@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class CommonConfig(AppConfig):
@@ -7,4 +6,4 @@ class CommonConfig(AppConfig):
     audit log) and the outbox of e-mails. Imports no other app of the project."""
 
     name = "common"
-    verbose_name = _("E-mail")
+    verbose_name = "E-mail"

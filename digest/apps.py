@@ -1,9 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class DigestConfig(AppConfig):
     """The quarterly digest: what was new, on a page and in an e-mail."""
 
     name = "digest"
-    verbose_name = _("Digest")
+    verbose_name = "Digest"

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class OpenDataConfig(AppConfig):
@@ -7,4 +6,4 @@ class OpenDataConfig(AppConfig):
     events page that lists the same sessions, and the sitemaps."""
 
     name = "opendata"
-    verbose_name = _("Open data")
+    verbose_name = "Open data"

@@ -15,6 +15,10 @@ IGNORED = [
     "templates/admin/*",
     "templates/submissions/email/*",
     "*/admin.py",
+    "*/admin_decisions.py",
+    "*/admin_proposal.py",
+    "*/resource_admin.py",
+    "submissions/admin_forms.py",
 ]
 
 
