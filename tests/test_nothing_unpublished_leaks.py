@@ -96,7 +96,7 @@ from hypothesis import strategies as st
 from digest.digest import Quarter
 from organizations.models import Organization
 from resources.models import Guide, GuideItem, Resource, ResourceFile, Series
-from thesaurus.models import Audience, Label, Region, Topic
+from thesaurus.models import Audience, Concept, Label, Region, Topic
 
 from .factories import make_organization, make_resource
 
@@ -1087,3 +1087,24 @@ def test_publishing_an_organisation_lets_search_read_its_names_and_unpublishing_
     organization.status = Organization.Status.ARCHIVED
     organization.save()
     assert also_searched_for() == []
+
+
+def test_deleting_a_draft_organisation_takes_its_private_names_with_it(client):
+    organization = draft_organization_with_other_names()
+    concept_id = organization.concept_id
+
+    organization.delete()
+
+    assert not Concept.objects.filter(pk=concept_id).exists()
+    response = client.get(reverse("search:list"), {"q": "ZQXACRONYM"})
+    assert not response.context["search"].plan.expansions
+    assert "zqxdraftname" not in response.text.lower().replace("q=zqxacronym", "")
+
+
+def test_deleting_a_published_organisation_keeps_its_public_names_in_the_thesaurus():
+    organization = make_organization(name="Zqxpublic Centre", status="published")
+    concept_id = organization.concept_id
+
+    organization.delete()
+
+    assert Concept.objects.filter(pk=concept_id).exists()
