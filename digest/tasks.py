@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 from digest.digest import Digest, Quarter
@@ -9,7 +10,10 @@ from digest.mailing import digest_recipients, queue_digest
 
 
 @app.periodic(cron="0 6 1 1,4,7,10 *")
-@app.task(queueing_lock="digest.send_quarterly_digest")
+# Queued all at once or not at all (one transaction), so a retry after a failure sends it once.
+@app.task(
+    queueing_lock="digest.send_quarterly_digest", retry=RetryStrategy(max_attempts=4, wait=900)
+)
 def send_quarterly_digest(timestamp: int) -> str:
     """Send the past quarter's digest to its subscribers."""
     quarter = Quarter.containing(dt.datetime.fromtimestamp(timestamp, dt.UTC)).previous

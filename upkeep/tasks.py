@@ -9,6 +9,7 @@ workers at once.
 import datetime as dt
 
 from django.utils import timezone
+from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 from upkeep.linkcheck import check_resources, links_to_check
@@ -31,11 +32,13 @@ def plan_link_checks(timestamp: int) -> str:
     now = timezone.now()
     step = SPREAD / max(len(batches), 1)
     for number, batch in enumerate(batches):
-        check_links.configure(schedule_at=now + number * step).defer(resource_ids=batch)
+        # The first batch starts at once, the others one step apart.
+        when = {"schedule_at": now + number * step} if number else {}
+        check_links.configure(**when).defer(resource_ids=batch)
     return f"{len(due)} links in {len(batches)} batches, one every {step.total_seconds():.0f} s"
 
 
-@app.task(lock="upkeep.check_links")
+@app.task(lock="upkeep.check_links", retry=RetryStrategy(max_attempts=2, wait=300))
 def check_links(resource_ids: list[int]) -> str:
     """Check a batch of links (deferred by ``plan_link_checks``)."""
     resources = links_to_check(older_than=RECHECK_AFTER_DAYS).filter(pk__in=resource_ids)
