@@ -160,3 +160,17 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def job_tables_emptied():
+    """For tests whose workers commit: procrastinate's tables are not Django's to flush (its
+    models are unmanaged), so they are emptied after the test."""
+    yield
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs, "
+            "procrastinate_workers CASCADE"
+        )
