@@ -45,7 +45,8 @@ class JobAdmin(ProcrastinateJobAdmin):
     """Background jobs, read-only (retry and cancel are procrastinate's actions), each failure
     with its error in the list and its traceback on the job's page."""
 
-    list_display = [*ProcrastinateJobAdmin.list_display, "error"]
+    # The error beside the status, where it is seen without scrolling.
+    list_display = ["pk", "short_task_name", "pretty_status", "error", "pretty_args", "summary"]
     fields = [*ProcrastinateJobAdmin.fields, "error", "traceback"]
 
     def get_queryset(self, request):

@@ -167,7 +167,7 @@ def registered_workers() -> int:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_make_run_serves_the_site_with_a_worker_and_ctrl_c_stops_both(job_tables_emptied):
+def test_make_run_serves_the_site_with_a_worker_and_ctrl_c_stops_both():
     """What `make run` starts once it has set everything up (`make serve`): gunicorn and a
     procrastinate worker; Ctrl-C (SIGINT to the foreground process group) stops both, and the
     worker says goodbye to the database."""

@@ -269,7 +269,7 @@ def test_old_jobs_are_deleted_but_each_periodic_jobs_last_run_is_kept():
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_workers_run_each_tick_of_a_periodic_job_once(job_tables_emptied, caplog):
+def test_two_workers_run_each_tick_of_a_periodic_job_once(caplog):
     """Two hosts, each with its own connections and its own worker, both deferring a job that
     is due every second: each second is deferred, and run, exactly once."""
     caplog.set_level(logging.DEBUG, logger="procrastinate.periodic")
