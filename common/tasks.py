@@ -31,3 +31,15 @@ def delete_old_jobs(timestamp: int) -> str:
     """Delete the jobs that ended long ago."""
     deleted = jobs.delete_old_jobs(settings.JOB_RETENTION_DAYS)
     return f"{deleted} old jobs deleted"
+
+
+@app.periodic(cron="*/10 * * * *")
+@app.task(queueing_lock="common.retry_stalled_jobs", pass_context=True)
+async def retry_stalled_jobs(context, timestamp: int) -> str:
+    """Take back the jobs of workers that died."""
+    # A worker killed without warning (a crash, SIGKILL, a host lost) leaves the job it held
+    # "doing"; its heartbeat stops, and after 30 s of silence the job is queued again.
+    stalled = list(await context.app.job_manager.get_stalled_jobs())
+    for job in stalled:
+        await context.app.job_manager.retry_job(job)
+    return f"{len(stalled)} jobs of stopped workers queued again"

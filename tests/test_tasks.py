@@ -25,7 +25,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from common import outbox
 from common.models import JobFailure, OutboxMessage
-from common.tasks import delete_old_jobs, retry_outbox
+from common.tasks import delete_old_jobs, retry_outbox, retry_stalled_jobs
 from digest.tasks import send_quarterly_digest
 from resources.models import LinkCheck, Resource
 from submissions.models import Submission
@@ -41,6 +41,7 @@ pytestmark = pytest.mark.django_db
 # What runs when (UTC), as the README's table says.
 PERIODIC = {
     "common.tasks.retry_outbox": "*/5 * * * *",
+    "common.tasks.retry_stalled_jobs": "*/10 * * * *",
     "upkeep.tasks.plan_link_checks": "0 1 * * *",
     "submissions.tasks.purge_submitters": "0 3 * * *",
     "common.tasks.delete_old_jobs": "30 4 * * *",
@@ -262,6 +263,29 @@ def test_old_jobs_are_deleted_but_each_periodic_jobs_last_run_is_kept():
     assert list(jobs_of("common.tasks.retry_outbox")) == [last_retry]
     assert jobs_of("common.tasks.delete_old_jobs").get().status == "succeeded"
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT  # the outbox stays
+
+
+def test_the_job_of_a_worker_that_died_is_queued_again():
+    outbox.store(["ana@example.org"], "Your proposal", "Thank you.")
+    (job,) = jobs_of("common.tasks.send_message")
+    with connection.cursor() as cursor:  # a worker took the job, then its host was lost
+        cursor.execute(
+            "INSERT INTO procrastinate_workers (last_heartbeat) "
+            "VALUES (now() - interval '5 minutes') RETURNING id"
+        )
+        (dead,) = cursor.fetchone()
+        cursor.execute(
+            "UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s WHERE id = %s",
+            [dead, job.pk],
+        )
+
+    retry_stalled_jobs.defer(timestamp=tick(2026, 5, 4, 10, 10))
+    run_jobs()
+
+    # Queued again for any worker (it runs once due: the test's transaction keeps one clock).
+    job = jobs_of("common.tasks.send_message").get()
+    assert (job.status, job.worker_id, job.attempts) == ("todo", None, 1)
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.QUEUED
 
 
 # --- Several workers -----------------------------------------------------------------------------
