@@ -12,6 +12,7 @@ import logging
 import traceback
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -32,29 +33,46 @@ FINISHED = ["succeeded", "failed", "cancelled", "aborted"]
 def on_app_ready(procrastinate_app) -> None:
     """``PROCRASTINATE_ON_APP_READY``: every worker records the errors of failed jobs."""
     defaults = procrastinate_app.worker_defaults
-    defaults["task_middleware"] = [*defaults.get("task_middleware", []), record_failure]
+    defaults["task_middleware"] = [
+        *defaults.get("task_middleware", []),
+        record_failure,
+        record_failure_async,
+    ]
 
 
 def record_failure(call_next, context, worker):
-    """A task middleware: when a job raises, keep its error and traceback (a
-    :class:`~common.models.JobFailure`), then let procrastinate fail or retry it as usual."""
+    """A task middleware (for tasks written as plain functions): when a job raises, keep its
+    error and traceback (a :class:`~common.models.JobFailure`), then let procrastinate fail or
+    retry it as usual."""
     try:
         return call_next()
     except Exception as error:
-        from .models import JobFailure
-
-        job = context.job
-        try:
-            JobFailure.objects.create(
-                job_id=job.id,
-                task_name=job.task_name,
-                attempt=job.attempts + 1,
-                error=f"{type(error).__name__}: {error}"[:2000],
-                traceback=traceback.format_exc()[-20000:],
-            )
-        except Exception:  # the database itself may be what failed: the log still has it
-            logger.exception("Could not record the failure of job %s", job.id)
+        write_failure(context.job, error, traceback.format_exc())
         raise
+
+
+async def record_failure_async(call_next, context, worker):
+    """The same, for tasks written as coroutines."""
+    try:
+        return await call_next()
+    except Exception as error:
+        await sync_to_async(write_failure)(context.job, error, traceback.format_exc())
+        raise
+
+
+def write_failure(job, error: Exception, text: str) -> None:
+    from .models import JobFailure
+
+    try:
+        JobFailure.objects.create(
+            job_id=job.id,
+            task_name=job.task_name,
+            attempt=job.attempts + 1,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            traceback=text[-20000:],
+        )
+    except Exception:  # the database itself may be what failed: the log still has it
+        logger.exception("Could not record the failure of job %s", job.id)
 
 
 @dataclass

@@ -166,7 +166,9 @@ def registered_workers() -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# No migration data is needed, so no serialized rollback: reloading it fails after a
+# transactional test that flushed without it (tests/test_replicas.py).
+@pytest.mark.django_db(transaction=True)
 def test_make_run_serves_the_site_with_a_worker_and_ctrl_c_stops_both():
     """What `make run` starts once it has set everything up (`make serve`): gunicorn and a
     procrastinate worker; Ctrl-C (SIGINT to the foreground process group) stops both, and the

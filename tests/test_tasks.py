@@ -292,7 +292,9 @@ def test_the_job_of_a_worker_that_died_is_queued_again():
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# No migration data is needed, so no serialized rollback: reloading it fails after a
+# transactional test that flushed without it (tests/test_replicas.py).
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_run_each_tick_of_a_periodic_job_once(caplog):
     """Two hosts, each with its own connections and its own worker, both deferring a job that
     is due every second: each second is deferred, and run, exactly once."""
@@ -400,6 +402,22 @@ def test_the_admin_front_page_shows_the_queues_health(moderator_client, refused_
     assert "Traceback (most recent call last)" in detail
     assert 'raise ConnectionRefusedError("the mail server said no")' in html.unescape(detail)
     assert JobFailure.objects.get().job_id == job.pk
+
+
+def test_the_error_of_a_coroutine_task_is_kept_too():
+    @app.task(name="tests.refused_async")
+    async def refused_async():
+        raise TimeoutError("the mail server did not answer")
+
+    try:
+        refused_async.defer()
+        run_jobs()
+    finally:
+        del app.tasks["tests.refused_async"]
+
+    failure = JobFailure.objects.get()
+    assert failure.error == "TimeoutError: the mail server did not answer"
+    assert failure.job_id == ProcrastinateJob.objects.get(status="failed").pk
 
 
 def test_the_panel_is_for_those_who_may_see_jobs(client, django_user_model):
