@@ -38,7 +38,7 @@ backup: install  ## Back up the whole database to var/backups/ (restore: manage.
 psql: install  ## Open psql on the application database
 	$(BIN)/python manage.py embedded_db psql
 
-run: install  ## Set up everything and serve the site on http://127.0.0.1:$(PORT)
+run: install  ## Set up everything and serve the site on http://127.0.0.1:$(PORT), with a worker
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo
@@ -47,10 +47,14 @@ run: install  ## Set up everything and serve the site on http://127.0.0.1:$(PORT
 	@echo "  HealTorture is at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  E-mails link to $(HEALTORTURE_SITE_URL) (HEALTORTURE_SITE_URL)."
 	@echo "  Create an admin account: $(BIN)/python manage.py createsuperuser"
-	@echo "  Stop with Ctrl-C; the database keeps running (make db-stop stops it)."
+	@echo "  Stop with Ctrl-C (the web server and the worker); the database keeps running (make db-stop stops it)."
 	@echo
-	HEALTORTURE_SITE_URL='$(HEALTORTURE_SITE_URL)' $(BIN)/gunicorn healtorture.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+	@$(MAKE) --no-print-directory serve
+
+# The Procfile's two processes: gunicorn (web) and a procrastinate worker. honcho prefixes each
+# line with the process's name; Ctrl-C stops both, and either one stopping stops the other.
+serve: install  ## Serve the site and run a worker, without setting anything up (make run does)
+	PORT=$(PORT) WORKERS=$(WORKERS) HEALTORTURE_SITE_URL='$(HEALTORTURE_SITE_URL)' $(BIN)/honcho --env /dev/null start --procfile Procfile
 
 test: install  ## Run the whole test suite (needs nothing else)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "reversion",
+    "procrastinate.contrib.django",  # the task engine: jobs in PostgreSQL, tasks in apps' tasks.py
     # The project's apps, from the lowest layer up (see README: where things are).
     "common",
     "thesaurus",
@@ -272,6 +273,22 @@ LINKCHECK_ALLOWED_ADDRESSES: list[str] = []
 SITE_URL = site_url(DEBUG, IS_LOCAL, ALLOWED_HOSTS)
 # Who is told about new submissions and contact messages.
 MODERATOR_EMAILS = env_list("HEALTORTURE_MODERATOR_EMAILS")
+# Who receives the quarterly digest (digest.digest.digest_recipients).
+DIGEST_RECIPIENTS = env_list("HEALTORTURE_DIGEST_RECIPIENTS")
+# Submitters' details are forgotten this many days after the decision (a nightly job).
+PURGE_SUBMITTERS_AFTER_DAYS = int(os.environ.get("HEALTORTURE_PURGE_AFTER_DAYS", "180"))
+
+# --- Background work (procrastinate: README, "Background work") --------------------------------
+# Jobs live in the database (procrastinate_* tables); `manage.py procrastinate worker` runs them.
+# Each app's tasks.py is found by procrastinate's autodiscovery. common.jobs adds what every job
+# needs: a failure keeps its error for the admin.
+PROCRASTINATE_ON_APP_READY = "common.jobs.on_app_ready"
+# Each worker runs up to 4 jobs at once (each in its own thread), so that e-mails never wait
+# behind a batch of link checks.
+PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": 4}
+# Finished jobs (and the errors of failed ones) are deleted this many days after they ended; the
+# last run of each periodic job is always kept, for the admin's front page.
+JOB_RETENTION_DAYS = int(os.environ.get("HEALTORTURE_JOB_RETENTION_DAYS", "30"))
 
 # --- Thesaurus -----------------------------------------------------------------------------------
 # Where the URIs of the concepts we create live (SKOS identifiers; imported concepts keep theirs).
@@ -359,7 +376,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # Every process registers the tasks at start: no need to say so each time.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }
 
 TAGGIT_CASE_INSENSITIVE = True

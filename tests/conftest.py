@@ -160,3 +160,25 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _job_tables_emptied_after_committing_tests(request, django_db_blocker):
+    """Tests whose data is committed (transactional ones, the live server's) leave no job behind:
+    procrastinate's tables are not Django's to flush (its models are unmanaged), so they are
+    emptied here, and no later test finds another's jobs."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not committed:
+        return
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs, "
+            "procrastinate_workers CASCADE"
+        )

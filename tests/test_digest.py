@@ -13,6 +13,7 @@ from digest.digest import Digest, InvalidPeriod, Quarter
 from resources.models import Resource
 
 from .factories import make_organization, make_resource
+from .jobs import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +186,8 @@ def test_the_command_writes_to_a_file(quarter_content, tmp_path):
 
 def test_the_command_sends_html_with_a_plain_text_alternative(quarter_content, mailoutbox):
     call_command("digest", "2026-q2", send_to="a@example.org, b@example.org")
+    assert mailoutbox == []  # queued in the outbox: a worker sends it
+    run_jobs()
 
     assert [m.to for m in mailoutbox] == [["a@example.org"], ["b@example.org"]]
     message = mailoutbox[0]

@@ -1,13 +1,20 @@
 """Project-wide guarantees: migrations match the models, settings are safe by default."""
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.parse
 from io import StringIO
 
+import httpx
+import psutil
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 SETTINGS_PREFIXES = ("DJANGO_", "HEALTORTURE_SITE_URL")
 PUBLIC = {
@@ -134,10 +141,74 @@ def test_make_run_gives_the_site_the_address_it_serves():
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
-        return next(line for line in result.stdout.splitlines() if "gunicorn" in line)
+        return next(line for line in result.stdout.splitlines() if "honcho" in line)
 
     assert "HEALTORTURE_SITE_URL='http://127.0.0.1:8000' " in dry_run()
     served = dry_run("PORT=9000")
-    assert "HEALTORTURE_SITE_URL='http://127.0.0.1:9000' " in served and "127.0.0.1:9000" in served
+    assert "HEALTORTURE_SITE_URL='http://127.0.0.1:9000' " in served and "PORT=9000 " in served
     given = dry_run(HEALTORTURE_SITE_URL="https://healtorture.example")
     assert "HEALTORTURE_SITE_URL='https://healtorture.example' " in given
+
+
+def the_test_database_for_a_subprocess() -> dict:
+    """The environment that points a subprocess of the project at this run's test database."""
+    name = connection.settings_dict["NAME"]
+    if settings.EMBEDDED_DATABASE:
+        return {"HEALTORTURE_DATABASE_NAME": name}
+    url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    return {"DATABASE_URL": url._replace(path=f"/{name}").geturl()}
+
+
+def registered_workers() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM procrastinate_workers")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.slow
+# No migration data is needed, so no serialized rollback: reloading it fails after a
+# transactional test that flushed without it (tests/test_replicas.py).
+@pytest.mark.django_db(transaction=True)
+def test_make_run_serves_the_site_with_a_worker_and_ctrl_c_stops_both():
+    """What `make run` starts once it has set everything up (`make serve`): gunicorn and a
+    procrastinate worker; Ctrl-C (SIGINT to the foreground process group) stops both, and the
+    worker says goodbye to the database."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "serve", f"PORT={port}", "WORKERS=1"],
+        cwd=settings.BASE_DIR, env={**clean, **the_test_database_for_a_subprocess()},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        answered = None
+        while time.monotonic() < deadline and make.poll() is None:
+            try:
+                answered = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code
+            except httpx.TransportError:
+                answered = None
+            if answered == 200 and registered_workers() == 1:
+                break
+            time.sleep(0.5)
+        assert answered == 200, "the site did not answer"
+        assert registered_workers() == 1, "no worker registered"
+        started = psutil.Process(make.pid).children(recursive=True)
+        commands = [" ".join(p.cmdline()) for p in started if p.is_running()]
+        assert any("gunicorn healtorture.wsgi" in c for c in commands), commands
+        assert any("manage.py procrastinate worker" in c for c in commands), commands
+
+        os.killpg(make.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        output, _ = make.communicate(timeout=60)
+    finally:
+        if make.poll() is None:
+            os.killpg(make.pid, signal.SIGKILL)
+            make.wait()
+
+    _, alive = psutil.wait_procs(started, timeout=15)
+    assert alive == [], [p.cmdline() for p in alive]
+    assert registered_workers() == 0  # stopped gracefully: it unregistered
+    assert "web.1" in output and "worker.1" in output
+    assert "Stopped worker" in output

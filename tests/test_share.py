@@ -18,6 +18,7 @@ from submissions.models import ContactMessage, Submission
 from thesaurus.models import Topic
 
 from .factories import make_resource
+from .jobs import run_jobs
 
 pytestmark = pytest.mark.django_db
 SHARE = reverse("submissions:share")
@@ -74,6 +75,7 @@ def test_a_valid_proposal_is_stored_pending_and_both_e_mails_go(
     topic = Topic.objects.create(name="Interpreting", slug="interpreting")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(SHARE, proposal(topics=[topic.slug], audiences=["interpreters"]))
+    run_jobs()
 
     assert response.status_code == 302
     assert response["Location"] == reverse("submissions:share-thanks")
@@ -326,6 +328,7 @@ def test_a_failing_mail_server_loses_nothing_and_the_outbox_retries(
     settings.EMAIL_BACKEND = "tests.test_share.FailingBackend"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(SHARE, proposal())
+    run_jobs()
 
     assert response.status_code == 302
     assert Submission.objects.count() == 1
@@ -348,6 +351,7 @@ def contact_data(**overrides) -> dict:
 def test_a_question_is_kept_and_e_mailed_to_staff(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(CONTACT, contact_data())
+    run_jobs()
 
     assert response.status_code == 302
     assert ContactMessage.objects.get().subject == "Interpreters"
@@ -467,6 +471,7 @@ def test_the_moderators_e_mail_links_to_the_sites_configured_address(
     settings.SITE_URL = "https://directory.example.org"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(SHARE, proposal())
+    run_jobs()
 
     (to_moderators,) = [m for m in mail.outbox if m.to == ["moderators@example.org"]]
     admin = reverse("admin:submissions_submission_change", args=[Submission.objects.get().pk])

@@ -17,10 +17,12 @@ import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 import httpx
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -232,6 +234,29 @@ def check_files(resource: Resource) -> str:
         if size != attached.size:
             problems.append(f"{label}: {size} bytes in storage, {attached.size} recorded")
     return "\n".join(problems)
+
+
+def links_to_check(*, resource: str = "", older_than: float | None = None):
+    """The published resources a check covers: every one, or the one with this id or slug
+    (``LookupError`` if there is none), and of those only the links not checked for
+    ``older_than`` days (never checked, or changed since). For ``manage.py check_links`` and the
+    nightly jobs (``upkeep.tasks``)."""
+    resources = Resource.objects.published()
+    if resource:
+        match = Q(slug=resource) | (Q(pk=int(resource)) if resource.isdigit() else Q())
+        resources = resources.filter(match)
+        if not resources.exists():
+            raise LookupError(f"No published resource has the id or slug “{resource}”.")
+    if older_than is not None:
+        if older_than < 0:
+            raise ValueError("--older-than cannot be negative.")
+        cutoff = timezone.now() - timedelta(days=older_than)
+        resources = resources.filter(
+            Q(link_check__isnull=True)
+            | Q(link_check__checked_at__lt=cutoff)
+            | ~Q(link_check__url=F("url"))
+        )
+    return resources
 
 
 def check_resources(

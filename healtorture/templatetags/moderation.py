@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from submissions.models import Submission
 
@@ -51,3 +52,21 @@ def upkeep_counts(context):
             "url": f"{resources}?status__exact=published&link_health=broken",
         }
     return counts
+
+
+@register.simple_tag(takes_context=True)
+def background_work(context):
+    """The health of the background jobs, for users who may see them (``None`` for everyone
+    else): failed jobs and the list they open, jobs due and waiting, live workers, and each
+    periodic job's last run (``common.jobs.queue_health``)."""
+    from common.jobs import queue_health
+
+    request = context.get("request")
+    if request is None or not request.user.has_perm("procrastinate.view_procrastinatejob"):
+        return None
+    jobs = reverse("admin:procrastinate_procrastinatejob_changelist")
+    health = queue_health()
+    health["failed_url"] = f"{jobs}?status__exact=failed"
+    for run in health["periodic"]:
+        run.url = f"{jobs}?{urlencode({'task_name': run.task_name})}"
+    return health

@@ -1,20 +1,21 @@
 """``manage.py digest 2026-q4``: the quarterly digest as an HTML e-mail.
 
 Without ``--send-to`` the HTML is written to stdout, or to ``--output PATH`` (``--text`` writes
-the plain-text version instead). With ``--send-to a@example.org,b@example.org`` it is sent, HTML
-with a plain-text alternative, to each address separately (no one sees the other recipients).
+the plain-text version instead). With ``--send-to a@example.org,b@example.org`` it is queued in
+the outbox, HTML with a plain-text alternative, one message per address (no one sees the other
+recipients), and a worker sends it. Each quarter's digest goes to its subscribers by itself
+(``digest.tasks``).
 """
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.http import QueryDict
 
 from digest.digest import Digest, InvalidPeriod, Quarter, digest_search
+from digest.mailing import queue_digest
 
 
 class Command(BaseCommand):
@@ -53,20 +54,15 @@ class Command(BaseCommand):
         found = digest_search(QueryDict(search.lstrip("?"))) if search else None
         if found is not None and found.filterset.ignored:
             raise CommandError(f"The search could not be understood: {found.filterset.ignored}")
-        subject, plain, html = Digest(quarter, search=found).render_email()
-
         if recipients:
-            messages = []
-            for address in recipients:
-                message = EmailMultiAlternatives(
-                    subject, plain, settings.DEFAULT_FROM_EMAIL, [address]
-                )
-                message.attach_alternative(html, "text/html")
-                messages.append(message)
-            sent = get_connection().send_messages(messages) or 0
-            self.stderr.write(f"Sent the {quarter} digest to {sent} of {len(recipients)}.")
+            queued = queue_digest(quarter, recipients, search=found)
+            self.stderr.write(
+                f"Queued the {quarter} digest for {queued} address(es) in the outbox; a worker "
+                "sends them (make run starts one)."
+            )
             return
 
+        _subject, plain, html = Digest(quarter, search=found).render_email()
         body = plain if text else html
         if output:
             Path(output).write_text(body, encoding="utf-8")

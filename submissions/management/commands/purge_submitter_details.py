@@ -1,13 +1,14 @@
-"""Forget who proposed a resource once it has been decided long enough ago; keep the resource."""
+"""Forget who proposed a resource once it has been decided long enough ago; keep the resource.
+
+A worker does this every night (``submissions.tasks``); the command does it now."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from common.models import OutboxMessage
-from submissions.models import Submission
+from submissions.purge import purge_submitter_details
 
 
 class Command(BaseCommand):
@@ -21,32 +22,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days",
             type=int,
-            default=180,
-            help="Purge submissions decided more than this many days ago (default 180).",
+            default=settings.PURGE_SUBMITTERS_AFTER_DAYS,
+            help="Purge submissions decided more than this many days ago (default "
+            "HEALTORTURE_PURGE_AFTER_DAYS, 180).",
         )
 
     def handle(self, *args, days, **options):
         if days < 0:
             raise CommandError("--days cannot be negative.")
+        purged, deleted = purge_submitter_details(days)
         cutoff = timezone.now() - timedelta(days=days)
-        with transaction.atomic():
-            purged = (
-                Submission.objects.exclude(decision=Submission.Decision.PENDING)
-                .filter(decided_at__lt=cutoff, contact_purged_at__isnull=True)
-                .update(
-                    name="",
-                    email="",
-                    organization="",
-                    role="",
-                    message="",
-                    contact_purged_at=timezone.now(),
-                )
-            )
-            # Acknowledgements and decisions e-mailed to submitters keep their address and name.
-            deleted, _ = OutboxMessage.objects.filter(
-                status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.GAVE_UP],
-                created_at__lt=cutoff,
-            ).delete()
         self.stdout.write(
             f"Purged the contact details of {purged} submission(s) decided before "
             f"{cutoff:%Y-%m-%d}; deleted {deleted} old e-mail(s) from the outbox."

@@ -1,13 +1,9 @@
-"""Check the links and attached files of published resources; run it every night (cron)."""
-
-from datetime import timedelta
+"""Check the links and attached files of published resources now (a worker checks them every
+night: ``upkeep.tasks``)."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import F, Q
-from django.utils import timezone
 
-from resources.models import Resource
-from upkeep.linkcheck import check_resources
+from upkeep.linkcheck import check_resources, links_to_check
 
 
 class Command(BaseCommand):
@@ -48,21 +44,10 @@ class Command(BaseCommand):
                                    ("--max-redirects", max_redirects, 0)):  # fmt: skip
             if value < least:
                 raise CommandError(f"{name} must be at least {least}.")
-        resources = Resource.objects.published()
-        if resource:
-            match = Q(slug=resource) | (Q(pk=int(resource)) if resource.isdigit() else Q())
-            resources = resources.filter(match)
-            if not resources.exists():
-                raise CommandError(f"No published resource has the id or slug “{resource}”.")
-        if older_than is not None:
-            if older_than < 0:
-                raise CommandError("--older-than cannot be negative.")
-            cutoff = timezone.now() - timedelta(days=older_than)
-            resources = resources.filter(
-                Q(link_check__isnull=True)
-                | Q(link_check__checked_at__lt=cutoff)
-                | ~Q(link_check__url=F("url"))
-            )
+        try:
+            resources = links_to_check(resource=resource or "", older_than=older_than)
+        except (LookupError, ValueError) as error:
+            raise CommandError(str(error)) from None
         summary = check_resources(
             resources,
             workers=workers,
