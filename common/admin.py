@@ -1,9 +1,13 @@
-"""The outbox in the admin: every e-mail the site sent or is about to send, read-only."""
+"""The outbox in the admin: every e-mail the site sent or is about to send, read-only. A message
+to a subscriber (an alert, its confirmation) shows neither its address nor its body, which holds
+the links that manage the subscription: moderators see how many subscribe, never who."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import OutboxMessage
+
+HIDDEN = "(a subscriber: not shown)"
 
 
 @admin.register(OutboxMessage)
@@ -14,7 +18,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["subject", "body"]
     date_hierarchy = "created_at"
-    fields = ["to", "subject", "body", "status", "attempts", "last_error", "created_at", "sent_at"]
+    fields = ["recipients", "subject", "content", "status", "attempts", "last_error",
+              "created_at", "sent_at"]  # fmt: skip
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -25,4 +30,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("to"))
     def recipients(self, obj):
-        return ", ".join(obj.to)
+        return HIDDEN if obj.private else ", ".join(obj.to)
+
+    @admin.display(description=_("body"))
+    def content(self, obj):
+        return HIDDEN if obj.private else obj.body

@@ -19,8 +19,17 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
-def queue(to: list[str] | str, subject: str, template: str, context: dict) -> OutboxMessage | None:
-    """Store an e-mail rendered from ``template`` (plain text) and send it after commit."""
+def queue(
+    to: list[str] | str,
+    subject: str,
+    template: str,
+    context: dict,
+    *,
+    headers: dict[str, str] | None = None,
+    private: bool = False,
+) -> OutboxMessage | None:
+    """Store an e-mail rendered from ``template`` (plain text) and send it after commit, with
+    ``headers``; ``private``: to a subscriber, whose address the admin does not show."""
     recipients = [to] if isinstance(to, str) else [address for address in to if address]
     if not recipients:
         return None
@@ -30,6 +39,8 @@ def queue(to: list[str] | str, subject: str, template: str, context: dict) -> Ou
         body=render_to_string(
             template, {"site_name": "HealTorture", "site_url": settings.SITE_URL, **context}
         ),
+        headers=headers or {},
+        private=private,
     )
     transaction.on_commit(lambda: send(message))
     return message
@@ -44,6 +55,7 @@ def send(message: OutboxMessage) -> bool:
             body=message.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=message.to,
+            headers=message.headers or None,
         ).send()
     except Exception as error:  # any failure of the mail server or network: keep it for later
         logger.exception("Could not send e-mail %s (attempt %s)", message.pk, message.attempts)
