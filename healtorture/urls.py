@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("resources.urls")),
     path("", include("search.urls")),
     path("", include("opendata.urls")),
+    path("", include("alerts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
