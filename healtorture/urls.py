@@ -3,13 +3,34 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from digest import digest
 from opendata import exports, organization_exports
 from opendata.sitemaps import SITEMAPS, sitemap
 
 from . import views
+
+
+def moved_admin_pages():
+    """Permanent redirects from the admin addresses of models that changed app (issue 14's
+    re-layering) to their new ones, with whatever followed (an id, "change/") and the query."""
+    moved = {
+        "submissions/problemreport": "upkeep/problemreport",
+        "submissions/outboxmessage": "common/outboxmessage",
+        "resources/topic": "thesaurus/topic",
+        "resources/audience": "thesaurus/audience",
+        "resources/region": "thesaurus/region",
+    }
+    admin_url = f"/{settings.ADMIN_URL}"
+    return [
+        path(f"{settings.ADMIN_URL}{old}/{rest}",
+             RedirectView.as_view(url=f"{admin_url}{new}/{target}", permanent=True,
+                                  query_string=True))
+        for old, new in moved.items()
+        for rest, target in (("", ""), ("<path:rest>", "%(rest)s"))
+    ]  # fmt: skip
+
 
 # Language-neutral addresses: for machines (crawlers, load balancers, feed readers, calendars,
 # spreadsheets) and for staff. Pages are in i18n_patterns below, under a language prefix.
@@ -49,6 +70,8 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("opendata.urls")),
     path("", include("alerts.urls")),
+    # Admin pages of models that moved to another app: links in older staff e-mails still work.
+    *moved_admin_pages(),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -9,6 +9,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from common.text import render_markdown
+from thesaurus import index as thesaurus_index
 from thesaurus.models import Concept, ConceptOf
 
 
@@ -143,8 +144,21 @@ class Organization(ConceptOf, models.Model):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def save(self, *args, **kwargs):
+        was_published = False if self._state.adding else getattr(self, "_was_published", True)
+        super().save(*args, **kwargs)
+        if was_published != (self.status == self.Status.PUBLISHED):
+            thesaurus_index.changed()  # its names enter or leave what search reads
+
     def get_absolute_url(self):
         return reverse("organizations:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def hidden_concepts(cls):
+        """A draft or archived organisation's names in every language, acronyms and misspellings
+        (its concept's labels) are as private as its name: search never reads them."""
+        unpublished = cls.objects.exclude(status=cls.Status.PUBLISHED).exclude(concept=None)
+        return unpublished.values("concept_id")
 
     @classmethod
     def from_db(cls, db, field_names, values):

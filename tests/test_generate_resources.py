@@ -4,11 +4,12 @@ from io import StringIO
 from urllib.parse import urlencode
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.http import QueryDict
 from django.utils import timezone
 
 from organizations.models import Organization
+from resources.management import synthetic as synthetic_words
 from resources.models import Resource, TaggedResource
 from search.engine import Search
 
@@ -134,3 +135,22 @@ def test_live_sessions_have_a_time_zone_and_end_after_they_start():
         assert resource.timezone
         assert resource.ends_at > resource.starts_at
     assert synthetic().exclude(language="en").exists()
+
+
+def test_the_words_are_read_from_the_vocabulary_file_and_a_type_we_lack_stops_the_command(
+    tmp_path,
+):
+    words = synthetic_words.load()
+    assert [topic.name for topic in words.topics][:2] == [
+        "Torture rehabilitation", "Trauma-focused therapy",
+    ]  # fmt: skip
+    assert "Telehealth" in {words.topics[i].name for i in words.topic_choices[False][0]}
+    assert "Torture rehabilitation" not in {
+        words.topics[i].name for i in words.topic_choices[False][0]
+    }
+    broken = tmp_path / "vocabulary.toml"
+    text = synthetic_words.vocabulary_file().read_text()
+    broken.write_text(text.replace("\npodcast = 4\n", "\nradio = 4\n"))
+
+    with pytest.raises(CommandError, match=r"vocabulary\.toml.*unknown type: 'radio'"):
+        synthetic_words.load(broken)

@@ -5,6 +5,7 @@ lines (migrations aside: they are history, not code to read)."""
 import re
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,3 +37,12 @@ def test_no_python_file_of_the_applications_is_over_400_lines():
         if "migrations" not in path.parts and (lines := len(path.read_text().splitlines())) > LIMIT
     }
     assert not long, f"over {LIMIT} lines: {long}"
+
+
+@pytest.mark.django_db
+def test_the_admin_pages_of_moved_models_lead_to_their_new_addresses(admin_client):
+    old = admin_client.get("/admin/submissions/problemreport/12/change/?x=1")
+    assert old.status_code == 301
+    assert old["Location"] == "/admin/upkeep/problemreport/12/change/?x=1"
+    assert admin_client.get("/admin/resources/topic/")["Location"] == "/admin/thesaurus/topic/"
+    assert admin_client.get("/admin/submissions/outboxmessage/", follow=True).status_code == 200

@@ -13,12 +13,13 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
 
 from common.request_memo import remembered
 
-from .models import CORE_LANGUAGES, Label
+from .models import CORE_LANGUAGES, ConceptOf, Label
 from .text import stems, words
 
 VERSION_KEY = "thesaurus:version"
@@ -207,20 +208,37 @@ def _current() -> Thesaurus:
         return _memory["thesaurus"]
 
 
+def _hidden() -> tuple[str, list]:
+    """SQL of the ids of the concepts that are not public (a draft organisation's: its names are
+    as private as it is), as the models that are concepts say (``ConceptOf.hidden_concepts``)."""
+    parts, params = [], []
+    for model in apps.get_models():
+        if issubclass(model, ConceptOf):
+            hidden = model.hidden_concepts()
+            if hidden is not None:
+                sql, more = hidden.query.sql_with_params()
+                parts.append(sql)
+                params.extend(more)
+    return " UNION ".join(parts), params
+
+
 def _read() -> Thesaurus:
-    """Every concept with its labels and links, in one statement."""
+    """Every public concept with its labels and links, in one statement."""
     concepts: dict[int, ConceptEntry] = {}
     order = {code: position for position, code in enumerate(CORE_LANGUAGES)}
+    hidden, params = _hidden()
+    public = f" WHERE c.id NOT IN ({hidden})" if hidden else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT c.id, c.kind, "
+            "SELECT c.id, c.kind, "  # noqa: S608 - Django's SQL; every value a parameter
             "coalesce((SELECT json_agg(json_build_array(l.language, l.kind, l.text)) "
             "FROM thesaurus_label l WHERE l.concept_id = c.id), '[]'), "
             "ARRAY(SELECT b.to_concept_id FROM thesaurus_concept_broader b "
             "WHERE b.from_concept_id = c.id), "
             "ARRAY(SELECT r.to_concept_id FROM thesaurus_concept_related r "
             "WHERE r.from_concept_id = c.id) "
-            "FROM thesaurus_concept c"
+            "FROM thesaurus_concept c" + public,
+            params,
         )
         rows = cursor.fetchall()
     for concept_id, kind, labels, broader, related in rows:
@@ -231,6 +249,9 @@ def _read() -> Thesaurus:
         concepts[concept_id] = ConceptEntry(concept_id, kind, labels, set(broader), set(),
                                             set(related))  # fmt: skip
     for entry in concepts.values():
+        # No link leads to a concept left out.
+        entry.broader &= concepts.keys()
+        entry.related &= concepts.keys()
         for broader in entry.broader:
             if broader in concepts:
                 concepts[broader].narrower.add(entry.id)

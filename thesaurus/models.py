@@ -186,6 +186,12 @@ class ConceptOf(models.Model):
         super().save(*args, **kwargs)
         self.sync_concept()
 
+    @classmethod
+    def hidden_concepts(cls) -> models.QuerySet | None:
+        """The concept ids (a ``values("concept_id")`` queryset) of this model's rows that are not
+        public, which search leaves out of the thesaurus it reads; None: every row is public."""
+        return None
+
     def sync_concept(self) -> None:
         """Give this row a concept if it has none, and make the row's name the concept's preferred
         English label (an alternative one when another concept already prefers that name)."""

@@ -11,16 +11,15 @@ row keeps its primary key and ``updated_at``. Relations are set to exactly what 
 Resources are published with a ``published_at`` derived from their own date, never from the clock.
 
 A reference to a slug that no file defines (an organisation, region, series, topic, audience or
-resource) stops the load with an error naming the file and the item, and nothing is written.
+resource) stops the load with an error naming the file and the item, and nothing is written; so
+does an item of the wrong shape (``resources/management/demo_files.py`` reads the files).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from organizations.models import Organization
+from resources.management import demo_files
 from resources.models import Guide, GuideItem, Resource, Series, derived_fields_deferred
 from resources.signals import published_words_changed
 from thesaurus import skos
@@ -36,86 +36,6 @@ from thesaurus.models import Audience, Region, Topic
 # Resources the files give no date for are published at this fixed moment, so that reloading never
 # changes them.
 DEFAULT_PUBLISHED_AT = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)
-
-STR_LIST = "list of strings"
-DATE = "date"
-DATETIME = "datetime"
-
-# table name -> {field: type}; the first group of fields in REQUIRED must be present.
-FIELDS: dict[str, dict[str, Any]] = {
-    "topic": {"name": str, "description": str},
-    "region": {"name": str, "slug": str, "kind": str, "code": str},
-    "organization": {
-        "name": str,
-        "acronym": str,
-        "slug": str,
-        "kind": str,
-        "description": str,
-        "website": str,
-        "headquarters": str,
-        "regions_served": STR_LIST,
-        "topics": STR_LIST,
-        "networks": STR_LIST,
-        "is_key": bool,
-    },
-    "series": {"name": str, "slug": str, "description": str, "organization": str},
-    "resource": {
-        "title": str,
-        "slug": str,
-        "kind": str,
-        "summary": str,
-        "description": str,
-        "url": str,
-        "recording_url": str,
-        "registration_url": str,
-        "date": DATE,
-        "starts_at": DATETIME,
-        "ends_at": DATETIME,
-        "timezone": str,
-        "presenters": STR_LIST,
-        "organizations": STR_LIST,
-        "topics": STR_LIST,
-        "audiences": STR_LIST,
-        "language": str,
-        "regions": STR_LIST,
-        "series": str,
-        "series_position": int,
-        "related": STR_LIST,
-        "access": str,
-        "ce_credit": bool,
-        "content_note": str,
-    },
-    "guide": {
-        "title": str,
-        "slug": str,
-        "summary": str,
-        "introduction": str,
-        "audiences": STR_LIST,
-        "key_organizations": STR_LIST,
-        "featured": bool,
-        "published": bool,
-        "items": list,
-    },
-    "guide item": {"resource": str, "section": str, "note": str},
-}
-REQUIRED = {
-    "topic": {"name"},
-    "region": {"name", "slug"},
-    "organization": {"name", "slug", "kind"},
-    "series": {"name", "slug"},
-    "resource": {"title", "slug", "kind", "summary"},
-    "guide": {"title", "slug"},
-    "guide item": {"resource"},
-}
-# file stem -> the name of its array of tables
-FILES = {
-    "topics": "topic",
-    "regions": "region",
-    "organizations": "organization",
-    "series": "series",
-    "resources": "resource",
-    "guides": "guide",
-}
 
 
 class Command(BaseCommand):
@@ -136,7 +56,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: Path, thesaurus: Path, **options):
-        data = {stem: self.read(path / f"{stem}.toml", table) for stem, table in FILES.items()}
+        data = demo_files.read_all(path)
         self.rows = Counter()  # created / updated / unchanged
         self.relations_changed = 0
         with transaction.atomic(), derived_fields_deferred():
@@ -174,65 +94,6 @@ class Command(BaseCommand):
             return skos.import_skos(path.read_bytes(), "turtle", history=False)
         except (OSError, skos.SkosError) as error:
             raise CommandError(f"{path}: {error}") from error
-
-    # --- Reading and checking ---------------------------------------------------------------------
-
-    def read(self, file: Path, table: str) -> dict[str, dict]:
-        """The items of one file, keyed by slug (topics by name), checked for shape."""
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise CommandError(f"{file}: file not found.") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise CommandError(f"{file.name}: not valid TOML: {exc}") from None
-        extra = set(data) - {table}
-        if extra:
-            raise CommandError(
-                f"{file.name}: unexpected top-level key(s) {sorted(extra)}; use [[{table}]] tables."
-            )
-        key = "name" if table == "topic" else "slug"
-        items: dict[str, dict] = {}
-        for n, item in enumerate(data.get(table, []), start=1):
-            where = f"{file.name}: {table} #{n}"
-            if isinstance(item.get(key), str):
-                where = f"{file.name}: {table} '{item[key]}'"
-            self.check_item(item, table, where)
-            if item[key] in items:
-                raise CommandError(f"{where}: the {key} '{item[key]}' is used twice.")
-            item["_where"] = where
-            if table == "guide":
-                for i, entry in enumerate(item.get("items", []), start=1):
-                    entry_where = f"{where}, item {i}"
-                    if not isinstance(entry, dict):
-                        raise CommandError(f"{entry_where}: write items as [[guide.items]] tables.")
-                    self.check_item(entry, "guide item", entry_where)
-                    entry["_where"] = entry_where
-            items[item[key]] = item
-        return items
-
-    def check_item(self, item: dict, table: str, where: str) -> None:
-        fields = FIELDS[table]
-        unknown = set(item) - set(fields)
-        if unknown:
-            raise CommandError(f"{where}: unknown field(s) {sorted(unknown)}.")
-        missing = REQUIRED[table] - set(item)
-        if missing:
-            raise CommandError(f"{where}: missing field(s) {sorted(missing)}.")
-        for name, value in item.items():
-            kind = fields[name]
-            if kind == STR_LIST:
-                ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-            elif kind == DATE:
-                ok = isinstance(value, dt.date | str) and not isinstance(value, dt.datetime)
-            elif kind == DATETIME:
-                ok = isinstance(value, dt.datetime | str)
-            elif kind is int:
-                ok = isinstance(value, int) and not isinstance(value, bool)
-            else:
-                ok = isinstance(value, kind)
-            if not ok:
-                expected = kind if isinstance(kind, str) else kind.__name__
-                raise CommandError(f"{where}: '{name}' should be a {expected}, not {value!r}.")
 
     def resolve(self, known: dict, slugs: list[str], what: str, where: str) -> list:
         missing = [s for s in slugs if s not in known]
@@ -381,14 +242,9 @@ class Command(BaseCommand):
                 in_series = self.resolve(series, [item["series"]], "series", where)[0]
             elif "series_position" in item:
                 raise CommandError(f"{where}: 'series_position' without 'series'.")
-            starts_at = self.moment(item, "starts_at", where)
-            ends_at = self.moment(item, "ends_at", where)
-            date = item.get("date")
-            if isinstance(date, str):
-                try:
-                    date = dt.date.fromisoformat(date)
-                except ValueError:
-                    raise CommandError(f"{where}: 'date' is not YYYY-MM-DD: {date!r}.") from None
+            starts_at = demo_files.moment(item, "starts_at", where)
+            ends_at = demo_files.moment(item, "ends_at", where)
+            date = demo_files.day(item, "date", where)
             day = date or (starts_at.date() if starts_at else None)
             values = {
                 "title": item["title"],
@@ -429,18 +285,6 @@ class Command(BaseCommand):
             resources[slug] = resource
         self.load_related(items, resources)
         return resources
-
-    @staticmethod
-    def moment(item: dict, field: str, where: str) -> dt.datetime | None:
-        value = item.get(field)
-        if isinstance(value, str):
-            try:
-                value = dt.datetime.fromisoformat(value)
-            except ValueError:
-                raise CommandError(f"{where}: '{field}' is not an ISO 8601 time.") from None
-        if value is not None and value.tzinfo is None:
-            raise CommandError(f"{where}: '{field}' needs a UTC offset, e.g. -05:00.")
-        return value
 
     def load_related(self, items, resources) -> None:
         """``related`` is symmetrical: a link written on either side is one pair. Pairs between
