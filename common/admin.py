@@ -1,5 +1,7 @@
-"""The outbox in the admin: every e-mail the site sent or is about to send, read-only; and the
-background jobs, with their errors."""
+"""The outbox in the admin: every e-mail the site sent or is about to send, read-only (a message
+to a subscriber, an alert or its confirmation, shows neither its address nor its body, which
+holds the links that manage the subscription: moderators see how many subscribe, never who);
+and the background jobs, with their errors."""
 
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
@@ -10,6 +12,8 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from .models import JobFailure, OutboxMessage
 
+HIDDEN = "(a subscriber: not shown)"
+
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
@@ -19,7 +23,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["subject", "body"]
     date_hierarchy = "created_at"
-    fields = ["to", "subject", "body", "status", "attempts", "last_error", "created_at", "sent_at"]
+    fields = ["recipients", "subject", "content", "status", "attempts", "last_error",
+              "created_at", "sent_at"]  # fmt: skip
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -30,7 +35,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("to"))
     def recipients(self, obj):
-        return ", ".join(obj.to)
+        return HIDDEN if obj.private else ", ".join(obj.to)
+
+    @admin.display(description=_("body"))
+    def content(self, obj):
+        return HIDDEN if obj.private else obj.body
 
 
 # --- Background jobs ------------------------------------------------------------------------------

@@ -22,27 +22,45 @@ MAX_ATTEMPTS = 8
 WAITING = [OutboxMessage.Status.QUEUED, OutboxMessage.Status.FAILED]
 
 
-def queue(to: list[str] | str, subject: str, template: str, context: dict) -> OutboxMessage | None:
-    """Store an e-mail rendered from ``template`` (plain text); a background job sends it once
-    the current transaction commits."""
+def queue(
+    to: list[str] | str,
+    subject: str,
+    template: str,
+    context: dict,
+    *,
+    headers: dict[str, str] | None = None,
+    private: bool = False,
+) -> OutboxMessage | None:
+    """Store an e-mail rendered from ``template`` (plain text), with ``headers``; a background
+    job sends it once the current transaction commits. ``private``: to a subscriber, whose
+    address the admin does not show."""
     recipients = [to] if isinstance(to, str) else [address for address in to if address]
     if not recipients:
         return None
     body = render_to_string(
         template, {"site_name": "HealTorture", "site_url": settings.SITE_URL, **context}
     )
-    return store(recipients, subject, body)
+    return store(recipients, subject, body, headers=headers, private=private)
 
 
-def store(to: list[str], subject: str, body: str, html: str = "") -> OutboxMessage:
+def store(
+    to: list[str],
+    subject: str,
+    body: str,
+    html: str = "",
+    *,
+    headers: dict[str, str] | None = None,
+    private: bool = False,
+) -> OutboxMessage:
     """Store an e-mail already written (``html``: an HTML alternative to the plain ``body``) and
     defer the job that sends it, in the current transaction."""
     from .tasks import send_message
 
     with transaction.atomic():
         message = OutboxMessage.objects.create(
-            to=to, subject=" ".join(subject.split())[:300], body=body, html=html
-        )
+            to=to, subject=" ".join(subject.split())[:300], body=body, html=html,
+            headers=headers or {}, private=private,
+        )  # fmt: skip
         send_message.defer(message_id=message.pk)
     return message
 
@@ -67,6 +85,7 @@ def send(message_id: int) -> bool | None:
                 body=message.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=message.to,
+                headers=message.headers or None,
             )
             if message.html:
                 email.attach_alternative(message.html, "text/html")

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "upkeep",
     "digest",
     "submissions",
+    "alerts",
     "healtorture",
 ]
 
@@ -247,6 +248,9 @@ RATELIMIT_VIEW = "common.throttle.rate_limited"
 SHARE_RATE = os.environ.get("HEALTORTURE_SHARE_RATE", "10/h")
 CONTACT_RATE = os.environ.get("HEALTORTURE_CONTACT_RATE", "10/h")
 REPORT_RATE = os.environ.get("HEALTORTURE_REPORT_RATE", "10/h")
+ALERT_RATE = os.environ.get("HEALTORTURE_ALERT_RATE", "10/h")  # alert sign-ups from one address
+# Days a sign-up's confirmation link works; an alert not confirmed by then is deleted.
+ALERT_CONFIRM_DAYS = 7
 # A form sent back faster than a person could fill it in is refused.
 FORM_MIN_SECONDS = int(os.environ.get("HEALTORTURE_FORM_MIN_SECONDS", "3"))
 # Our increment is atomic (cache_backends.py); the library only knows backends by name.

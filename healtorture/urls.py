@@ -69,6 +69,7 @@ urlpatterns = [
     path("", include("resources.urls")),
     path("", include("search.urls")),
     path("", include("opendata.urls")),
+    path("", include("alerts.urls")),
     # Admin pages of models that moved to another app: links in older staff e-mails still work.
     *moved_admin_pages(),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -35,10 +35,10 @@ from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from opendata.phrases import describe
 from organizations.models import Organization
 from resources.models import Guide, Resource
 from search.engine import Search
+from search.phrases import describe
 from thesaurus.models import Topic
 
 FEED_SIZE = 50

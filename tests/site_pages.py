@@ -23,6 +23,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from alerts import links
+from alerts.models import Alert
+from common.models import Subscriber
 from digest.digest import Quarter
 from organizations.models import Organization
 from resources.models import Guide, GuideItem, Resource, ResourceFile
@@ -119,6 +122,12 @@ def build_site(django_user_model, *, synthetic: int = 60) -> Site:
     submission.proposed_topics = "Istanbul Protocol, TSPT, sociotherapy"
     submission.save(update_fields=["proposed_topics"])
     concept = topic.concept
+    subscriber = Subscriber.objects.create(email="reader@example.org")
+    alert = Alert.objects.create(subscriber=subscriber, query=f"q=interpreters&topic={topic.slug}",
+                                 frequency="weekly", language="en")  # fmt: skip
+    Alert.objects.create(subscriber=subscriber, query="kind=webinar", frequency="daily",
+                         language="en", confirmed_at=now, last_sent_at=now)  # fmt: skip
+    alert_signup = reverse("alerts:new") + f"?q=interpreters&topic={topic.slug}"
     heaviest = f"{search}?q=torture&kind=webinar&kind=video&kind=guide&kind=report"
     pages = [
         PageType("home", reverse("home")),
@@ -151,6 +160,19 @@ def build_site(django_user_model, *, synthetic: int = 60) -> Site:
             post={"title": "Sociotherapy groups", "email": "grace at example"},
         ),
         PageType("share thank-you", reverse("submissions:share-thanks")),
+        PageType("alert sign-up", alert_signup),
+        PageType(
+            "alert sign-up with errors", alert_signup, 400, post={"email": "grace at example"}
+        ),
+        PageType("alert: check your e-mail", reverse("alerts:sent")),
+        PageType(
+            "alert confirmation", reverse("alerts:confirm", args=[links.confirm_token(alert)])
+        ),
+        PageType(
+            "alert unsubscribe",
+            reverse("alerts:unsubscribe", args=[links.unsubscribe_token(alert)]),
+        ),
+        PageType("alerts of an address", reverse("alerts:manage", args=[subscriber.token])),
         PageType("contact", reverse("submissions:contact")),
         PageType("about", reverse("about")),
         PageType("open data", reverse("open-data")),

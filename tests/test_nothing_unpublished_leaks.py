@@ -31,7 +31,10 @@
     search, feeds, exports, calendars and digest filtered by a non-public organisation's slug;
   * the would-be addresses of the non-public objects (resource, file, calendar, report form,
     organisation, organisation feed, guide, guide feed): 404;
-  * the digest e-mail (``manage.py digest``, sent and printed).
+  * the digest e-mail (``manage.py digest``, sent and printed);
+  * the e-mail alerts (a confirmation, and the alerts ``send_alerts`` sends: for everything, for
+    the common word, for a topic and for a non-public organisation's slug, in two languages,
+    headers included) and the alert pages their links open.
   Every named address of the URLconf but the admin's is asked for in some world, so that a new
   kind of page cannot be left out unnoticed.
 - Counts: the search page's total and every facet count, with and without words, the topics'
@@ -51,8 +54,7 @@ the thesaurus the search reads, so its other names were shown as "Also searched 
 "Did you mean", and named when a search widened to related subjects.
 
 Each world is built in a savepoint rolled back after the example, with the caches cleared first,
-so that nothing one example cached can hide or create a leak in the next. Alert e-mails do not
-exist yet: once they do, their collector joins ``PUBLIC_OUTPUTS``.
+so that nothing one example cached can hide or create a leak in the next.
 
 **Looking harder**: ``HEALTORTURE_LEAK_EXAMPLES=100 .venv/bin/python -m pytest -p no:cacheprovider
 tests/test_nothing_unpublished_leaks.py`` (the default is a tenth of
@@ -93,6 +95,10 @@ from django.utils.text import slugify
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import strategies as st
 
+from alerts.models import Alert
+from alerts.sending import send_due_alerts
+from alerts.signup import subscribe
+from common.models import OutboxMessage, Subscriber
 from digest.digest import Quarter
 from organizations.models import Organization
 from resources.models import Guide, GuideItem, Resource, ResourceFile, Series
@@ -873,8 +879,37 @@ def url_name(address: str) -> str | None:
             return None
 
 
-# Everything the public receives. Alert e-mails (issue 15) will be one more collector here.
-PUBLIC_OUTPUTS = [crawled_site, searches_for_secrets, non_public_addresses, digest_emails]
+def alert_emails(world: World, client: Client) -> Iterator[Output]:
+    """E-mail alerts, as the outbox keeps them (subject, headers, body): a confirmation, and the
+    alerts confirmed the day before the world was published, sent as ``send_alerts`` sends them;
+    then the alert pages their links open (confirm, manage, stop)."""
+    first = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    subscribe("new.reader@example.org", f"q={COMMON_WORD}", "daily", "fr")
+    subscriber = Subscriber.objects.create(email="reader@example.org")
+    secret_organizations = [o.slug for o in world.organizations
+                            if not world.organization_is_public(o)]  # fmt: skip
+    queries = ["", f"q={COMMON_WORD}", *[f"topic={topic.slug}" for topic in world.topics[:1]],
+               *[f"organization={slug}" for slug in secret_organizations[:1]]]  # fmt: skip
+    day_before = timezone.now() - dt.timedelta(days=1)
+    for query, language in itertools.product(queries, ["en", "fr"]):
+        Alert.objects.create(subscriber=subscriber, query=query, frequency="daily",
+                             language=language, confirmed_at=day_before)  # fmt: skip
+        subscriber = Subscriber.objects.create(email=f"{language}{len(query)}@example.org")
+    assert send_due_alerts("daily", now=timezone.now() + dt.timedelta(minutes=1)) >= 2
+    links = []
+    for message in OutboxMessage.objects.filter(pk__gt=first).order_by("pk"):
+        headers = "\n".join(f"{name}: {value}" for name, value in message.headers.items())
+        text = f"{message.subject}\n{headers}\n{message.body}"
+        yield Output(f"alert e-mail “{message.subject}”", text.lower())
+        links += re.findall(r"https?://\S+?(/[a-z]{2}/alerts/\S+/)", text)
+    for address in dict.fromkeys(links):
+        yield fetch(client, world, address).output
+    yield fetch(client, world, reverse("alerts:sent")).output
+
+
+# Everything the public receives.
+PUBLIC_OUTPUTS = [crawled_site, searches_for_secrets, non_public_addresses, digest_emails,
+                  alert_emails]  # fmt: skip
 
 
 # --- counts -------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """A search told in words, in the visitor's language: "Videos in English about Children", for the
-title of a search's feed (what a feed reader lists it as).
+title of a search's feed (what a feed reader lists it as) and for an e-mail alert (what its
+sign-up page, its e-mails and its manage page call it).
 
 The filters are those of the search page (``ResourceFilterSet``); topics, audiences and regions are
 named as the page names them (their concept's label in the visitor's language), organisations by
@@ -52,16 +53,30 @@ def every(names) -> str:
     return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
-def named_rows(data: dict) -> dict[str, list[str]]:
+def rows_named(datas) -> dict[str, dict[str, object]]:
+    """The topics, audiences, regions and organisations that any of the searches ``datas``
+    (their valid parameters) name, by kind and slug: one query per kind named, however many
+    searches (a page that describes several)."""
+    found = {}
+    for name, model in ResourceFilterSet.SLUG_MODELS.items():
+        slugs = {slug for data in datas for slug in data.get(name) or []}
+        if slugs:
+            rows = model.objects.published() if model is Organization else model.objects
+            found[name] = {row.slug: row for row in rows.filter(slug__in=slugs)}
+    return found
+
+
+def named_rows(data: dict, rows: dict | None = None) -> dict[str, list[str]]:
     """The names of the topics, audiences, regions and organisations a search chose, in the
-    order chosen. An unknown slug names nothing (the search ignores it too)."""
+    order chosen (from ``rows``, else read). An unknown slug names nothing (the search ignores
+    it too)."""
+    rows = rows_named([data]) if rows is None else rows
     names = {}
     for name, model in ResourceFilterSet.SLUG_MODELS.items():
         slugs = data.get(name) or []
         if not slugs:
             continue
-        rows = model.objects.published() if model is Organization else model.objects
-        found = {row.slug: row for row in rows.filter(slug__in=slugs)}
+        found = rows.get(name, {})
         names[name] = [
             found[slug].name if model is Organization else found[slug].label
             for slug in slugs
@@ -70,12 +85,12 @@ def named_rows(data: dict) -> dict[str, list[str]]:
     return names
 
 
-def describe(filterset: ResourceFilterSet) -> str:
+def describe(filterset: ResourceFilterSet, rows: dict | None = None) -> str:
     """The search as a phrase, e.g. "Videos in English about Children", or "" when it has no
-    words and no filter."""
+    words and no filter (``rows``: from ``rows_named``, when several searches are described)."""
     data = filterset.data_clean
     kinds = data.get("kind") or []
-    named = named_rows(data)
+    named = named_rows(data, rows)
     parts = []
     if filterset.text:
         parts.append(_("matching “%(text)s”") % {"text": filterset.text})
