@@ -46,6 +46,9 @@ PERIODIC = {
     "submissions.tasks.purge_submitters": "0 3 * * *",
     "common.tasks.delete_old_jobs": "30 4 * * *",
     "digest.tasks.send_quarterly_digest": "0 6 1 1,4,7,10 *",
+    "alerts.tasks.forget_unconfirmed_sign_ups": "15 5 * * *",
+    "alerts.tasks.send_daily_alerts": "0 6 * * *",
+    "alerts.tasks.send_weekly_alerts": "0 6 * * 1",
 }
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
