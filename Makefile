@@ -49,8 +49,9 @@ run: install  ## Set up everything and serve the site on http://127.0.0.1:$(PORT
 	@echo "  Create an admin account: $(BIN)/python manage.py createsuperuser"
 	@echo "  Stop with Ctrl-C; the database keeps running (make db-stop stops it)."
 	@echo
+	@# --timeout 120: an admin import of 10,000 rows takes up to a minute a step on a busy machine.
 	HEALTORTURE_SITE_URL='$(HEALTORTURE_SITE_URL)' $(BIN)/gunicorn healtorture.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+		--timeout 120 --access-logfile - --forwarded-allow-ips 127.0.0.1
 
 test: install  ## Run the whole test suite (needs nothing else)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

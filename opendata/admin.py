@@ -14,6 +14,9 @@ registered it last. Neither ``resources`` nor ``organizations`` imports this app
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -23,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.tmp_storages import TempFolderStorage
 
 from organizations.models import Organization
 from resources.models import Resource
@@ -104,6 +108,20 @@ class CatalogueImportMixin(ImportMixin):
         chosen = options(kwargs.get("form"))
         return {"rollback_on_validation_errors": not chosen["skip_invalid"]}
 
+    def write_to_tmp_storage(self, import_file, input_format):
+        """The upload copied to the temporary file a chunk at a time (django-import-export joins
+        the chunks into one bytes object first, copying the file over and over)."""
+        storage = self.get_tmp_storage_class()(
+            read_mode=input_format.get_read_mode(), **self.get_tmp_storage_class_kwargs()
+        )
+        if not isinstance(storage, TempFolderStorage):
+            return super().write_to_tmp_storage(import_file, input_format)
+        with tempfile.NamedTemporaryFile(delete=False) as file:
+            for chunk in import_file.chunks():
+                file.write(chunk)
+        storage.name = file.name
+        return storage
+
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFileError):
             form.add_error("import_file", str(e))
@@ -126,6 +144,11 @@ class CatalogueImportMixin(ImportMixin):
             and report.total > report.counts["invalid"]
         ):
             context["confirm_form"] = self.create_confirm_form(request, import_form=form)
+        if "confirm_form" not in context:  # nothing to confirm: the uploaded copy can go
+            name = getattr(getattr(form, "cleaned_data", {}).get("import_file"),
+                           "tmp_storage_name", "")  # fmt: skip
+            if name:
+                Path(tempfile.gettempdir(), Path(name).name).unlink(missing_ok=True)
         context["report"] = report
         context["skip_invalid_label"] = SKIP_INVALID
         return response

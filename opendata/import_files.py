@@ -9,7 +9,8 @@
   export's keys). JSON is not a spreadsheet: its text is taken as it is, as the export writes it.
 
 Each row remembers where it was in the file (``dataset.locations``): the line a CSV record starts
-on, or the record's place in the JSON ``results``, so that every message can point at it.
+on, or the record's place in the JSON ``results``, so that every message can point at it. A CSV
+is checked whole, then its rows are read from its text as they are imported (:class:`CsvRows`).
 A file that cannot be read at all raises :class:`ImportFileError` with the reason, and nothing is
 imported.
 """
@@ -20,6 +21,7 @@ import codecs
 import csv
 import io
 import json
+from array import array
 
 import tablib
 from import_export.formats.base_formats import Format
@@ -34,13 +36,18 @@ class ImportFileError(ValueError):
     """A file that cannot be imported at all, with the reason in words a moderator can act on."""
 
 
-def decode(data: bytes) -> str:
-    """The file's text, if it is UTF-8; else a refusal that says what it seems to be instead."""
+def check_encoding(data: bytes) -> None:
+    """Refuse at once a file that starts as UTF-16 does."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4]:
         raise ImportFileError(
             "The file is UTF-16 (or another two-byte encoding), not UTF-8. Save it as "
             "“CSV UTF-8” (or UTF-8 text) and import it again; our exports are UTF-8."
         )
+
+
+def decode(data: bytes) -> str:
+    """The file's text, if it is UTF-8; else a refusal that says what it seems to be instead."""
+    check_encoding(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -73,28 +80,67 @@ def check_columns(found: list[str], expected: list[str], what: str) -> None:
         )
 
 
-def unescape(cell: str, line: int, column: str, position: int, problems: list[str]) -> str:
-    """A CSV cell as the export meant it: its escaping apostrophe removed; a formula refused."""
-    if cell.startswith("'") and cell[1:2] and cell[1] in FORMULA_STARTS:
-        return cell[1:]
-    if cell.startswith(FORMULA_STARTS):
-        if len(problems) < MAX_FORMULA_ERRORS:
-            shown = cell[:40].encode("unicode_escape").decode()
-            problems.append(f"line {line}, column {position} ({column}): “{shown}”")
-        else:
-            problems.append("")
-    return cell
+def formula(cell: str, line: int, column: str, position: int, problems: list[str]) -> None:
+    """Note a cell that starts a formula (unescaped: our export never writes one)."""
+    if len(problems) < MAX_FORMULA_ERRORS:
+        shown = cell[:40].encode("unicode_escape").decode()
+        problems.append(f"line {line}, column {position} ({column}): “{shown}”")
+    else:
+        problems.append("")
 
 
-def read_csv(text: str, expected: list[str], what: str) -> tablib.Dataset:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+class Locations:
+    """Where each row is in the file, as a message says it ("line 12", "record 3"), from the
+    numbers alone."""
+
+    def __init__(self, unit: str, numbers):
+        self.unit, self.numbers = unit, numbers
+
+    def __len__(self):
+        return len(self.numbers)
+
+    def __getitem__(self, index: int) -> str:
+        return f"{self.unit} {self.numbers[index]}"
+
+
+def lines_of(data: bytes):
+    """The file's text, decoded as it is read (the whole text is never held)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+
+
+class CsvRows:
+    """The rows of a CSV file that has been checked, read again from its bytes each time they
+    are gone through (twice: the checks before the rows, then the rows) rather than held as
+    Python objects: memory does not grow with the rows beyond the file itself."""
+
+    def __init__(self, data: bytes, headers: list[str], lines: array):
+        self.data, self.headers = data, headers
+        self.locations = Locations("line", lines)
+
+    def __len__(self):
+        return len(self.locations)
+
+    def __iter__(self):
+        reader = csv.reader(lines_of(self.data), strict=True)
+        next(reader)
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield [cell[1:] if escaped(cell) else cell for cell in cells]
+
+
+def escaped(cell: str) -> bool:
+    """Whether a cell is text that our CSV export escaped ('=…): read without its apostrophe."""
+    return cell.startswith("'") and cell[1:2] != "" and cell[1] in FORMULA_STARTS
+
+
+def read_csv(data: bytes, expected: list[str], what: str) -> CsvRows:
+    reader = csv.reader(lines_of(data), strict=True)
     try:
         header = next(reader, None)
         if header is None:
             raise ImportFileError("The file is empty.")
         check_columns(header, expected, what)
-        dataset = tablib.Dataset(headers=header)
-        locations, problems, line = [], [], reader.line_num
+        lines, problems, line = array("I"), [], reader.line_num
         for cells in reader:
             start, line = line + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
@@ -105,14 +151,17 @@ def read_csv(text: str, expected: list[str], what: str) -> tablib.Dataset:
                     "the file is not a well-formed CSV export (a quote left open, a separator "
                     "other than the comma?)."
                 )
-            dataset.append(
-                [unescape(cell, start, header[n], n + 1, problems) for n, cell in enumerate(cells)]
-            )
-            locations.append(f"line {start}")
+            for n, cell in enumerate(cells):
+                if cell.startswith(FORMULA_STARTS):
+                    formula(cell, start, header[n], n + 1, problems)
+            lines.append(start)
     except csv.Error as error:
         raise ImportFileError(
             f"The file is not well-formed CSV: line {reader.line_num}: {error}."
         ) from None
+    except UnicodeDecodeError:
+        decode(data)  # says where, and what the file seems to be instead
+        raise
     if problems:
         shown = [problem for problem in problems if problem]
         more = len(problems) - len(shown)
@@ -121,13 +170,12 @@ def read_csv(text: str, expected: list[str], what: str) -> tablib.Dataset:
             "in a spreadsheet; our exports write them with a leading apostrophe ('=…). Nothing "
             "was imported. Found: " + "; ".join(shown) + (f"; and {more} more." if more else ".")
         )
-    dataset.locations = locations
-    return dataset
+    return CsvRows(data, header, lines)
 
 
-def read_json(text: str, expected: list[str], what: str) -> tablib.Dataset:
+def read_json(data: bytes, expected: list[str], what: str) -> tablib.Dataset:
     try:
-        page = json.loads(text)
+        page = json.loads(decode(data))
     except json.JSONDecodeError as error:
         raise ImportFileError(
             f"The file is not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}."
@@ -148,7 +196,7 @@ def read_json(text: str, expected: list[str], what: str) -> tablib.Dataset:
         except ImportFileError as error:
             raise ImportFileError(f"Record {n} of “results”: {error}") from None
         dataset.append([record[name] for name in expected])
-    dataset.locations = [f"record {n}" for n in range(1, len(results) + 1)]
+    dataset.locations = Locations("record", range(1, len(results) + 1))
     return dataset
 
 
@@ -175,7 +223,8 @@ class CatalogueFormat(Format):
     def create_dataset(self, in_stream):
         data = in_stream.encode() if isinstance(in_stream, str) else in_stream
         columns, what = self.columns
-        dataset = type(self).reader(decode(data), columns, what)
+        check_encoding(data)
+        dataset = type(self).reader(data, columns, what)
         if not len(dataset):
             raise ImportFileError(f"The file has no {what} in it, only its column names.")
         return dataset

@@ -49,27 +49,29 @@ class OrganizationImport(CatalogueImport):
     def get_queryset(self):
         return Organization.objects.defer("description")
 
+    def chunk_loaded(self, pks: list[int]) -> None:
+        """Nothing: a few hundred organisations' relations are all read in ``prepare``."""
+
     def prepare(self, dataset) -> None:
         self.regions = Names(Region.objects.all(), ("name", "slug"), concept_of="region")
         self.codes = Names(Region.objects.exclude(code=""), ("code",))
         self.served = Names(Region.objects.all(), ("name", "slug", "code"), concept_of="region")
         self.organizations = Names(Organization.objects.all(), ("name", "slug", "acronym"))
         rows = [dict(zip(dataset.headers, values, strict=True)) for values in dataset]
-        in_file = {key(row[column]) for row in rows for column in ("name", "slug", "acronym")
-                   if isinstance(row[column], str) and row[column]}  # fmt: skip
-        existing = dict(
-            Organization.objects.filter(slug__in=[str(row["slug"] or "") for row in rows])
-            .values_list("slug", "pk")
-        )  # fmt: skip
-        self.load_current(list(existing.values()))
-        networks = NETWORKS.objects.filter(from_organization__in=existing.values())
+        self.in_file = {key(row[column]) for row in rows for column in ("name", "slug", "acronym")
+                        if isinstance(row[column], str) and row[column]}  # fmt: skip
+        self.find_existing([str(row["slug"] or "") for row in rows])
+        self.load_current(self.existing_pks)  # a few hundred: all at once
+        networks = NETWORKS.objects.filter(from_organization__in=self.existing_pks)
         for pk, network in networks.values_list("from_organization", "to_organization"):
             self.current.setdefault(pk, {}).setdefault("networks", set()).add(network)
         for number, row in enumerate(rows, 1):
-            self.parsed[number] = self.parse(row, in_file)
-        self.find_duplicates(existing)
+            self.parsed[number] = self.parse(row)
+        self.find_duplicates()
+        self.networks = {n: p.networks for n, p in self.parsed.items() if p.networks}
+        self.keep_found(list(self.parsed))
 
-    def parse(self, row: dict, in_file: set[str]) -> Parsed:
+    def parse(self, row: dict) -> Parsed:
         cells = Cells(row)
         values = {
             "slug": cells.text("slug"),
@@ -95,7 +97,7 @@ class OrganizationImport(CatalogueImport):
             cells.error("regions_served", "No country or region is called "
                         + ", ".join(f"“{name}”" for name in unknown) + ".")  # fmt: skip
         networks = cells.names("networks")
-        missing = [name for name in networks if key(name) not in in_file
+        missing = [name for name in networks if key(name) not in self.in_file
                    and not self.organizations.find([name])[0]]  # fmt: skip
         if missing:
             cells.error("networks", "No organisation here or in the file is called "
@@ -105,23 +107,24 @@ class OrganizationImport(CatalogueImport):
         parsed.networks = networks
         return parsed
 
-    def find_duplicates(self, existing: dict[str, int]) -> None:
+    def find_duplicates(self) -> None:
         names = dict(Organization.objects.values_list("name", "pk"))
         names = {key(name): pk for name, pk in names.items()}
         seen_slugs, seen_names = {}, {}
         for number, parsed in self.parsed.items():
             values, where = parsed.values, self.report.where(number)
             if values["slug"] in seen_slugs:
-                parsed.errors.setdefault("slug", []).append(
-                    f"The same slug as {seen_slugs[values['slug']]}: each organisation once."
+                parsed.add_error(
+                    "slug",
+                    f"The same slug as {seen_slugs[values['slug']]}: each organisation once.",
                 )
             seen_slugs.setdefault(values["slug"], where)
             name = key(values["name"])
-            if parsed.errors or not name:
+            if parsed.errors or parsed.extra or not name:
                 continue
             if name in seen_names:
                 parsed.duplicate = f"The same name as {seen_names[name]} of this file."
-            elif values["slug"] not in existing and name in names:
+            elif values["slug"] not in self.existing and name in names:
                 parsed.duplicate = f"An organisation called “{values['name']}” is already here."
                 parsed.duplicate_link = reverse(
                     "admin:organizations_organization_change", args=[names[name]]
@@ -141,23 +144,14 @@ class OrganizationImport(CatalogueImport):
     def set_status(self, instance, parsed: Parsed) -> None:
         instance.status = self.status
 
-    def record(self, number, result) -> None:
-        super().record(number, result)
-        parsed = self.parsed.get(number)
-        if result.object_id and parsed and not parsed.duplicate:
-            parsed.pk = int(result.object_id)
-
     def finish(self, dataset, result, **kwargs) -> None:
         """Link each organisation to the networks it is part of (now that every row is in), then
         recompute what the links change: the organisations' ancestors, and the resources found
         under them."""
         names = Names(Organization.objects.all(), ("name", "slug", "acronym"))
         rows = []
-        for parsed in self.parsed.values():
-            pk = getattr(parsed, "pk", None)
-            if pk is None:
-                continue
-            wanted = [n for n in names.find(parsed.networks)[0] if n != pk]
+        for number, pk in self.pk_of.items():
+            wanted = [n for n in names.find(self.networks.get(number, []))[0] if n != pk]
             if set(wanted) != self.current.get(pk, {}).get("networks", set()):
                 NETWORKS.objects.filter(from_organization=pk).delete()
                 rows.extend(NETWORKS(from_organization_id=pk, to_organization_id=n)

@@ -21,16 +21,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.cache import content_changed
 from common.text import unique_slug
 from organizations.models import Organization
-from resources import duplicates
+from resources import duplicates, links
 from resources.links import title_key, url_key
 from resources.models import Resource, Series, TaggedResource
+from resources.signals import published_words_changed
 from thesaurus.models import Audience, Region, Topic
 
 from .exports import RESOURCE_FIELDS
 from .import_rows import Cells, Names, key
-from .imports import CatalogueImport, Parsed
+from .imports import BATCH, CatalogueImport, Parsed
 
 COMPARED_AT_ONCE = 500  # rows whose duplicates are looked for in one call
 UNKNOWN = {
@@ -68,6 +70,15 @@ class ResourceImport(CatalogueImport):
     class Meta(CatalogueImport.Meta):
         model = Resource
         name = "Resources (our CSV or JSON export)"
+        # New and changed rows are written BATCH at a time, in one statement each (no savepoint
+        # a row): relations, history and the derived copies follow each batch.
+        use_bulk = True
+        batch_size = BATCH
+
+    update_fields = ["slug", "title", "kind", "summary", "url", "recording_url", "date",
+                     "starts_at", "ends_at", "timezone", "registration_url", "presenters",
+                     "language", "access", "ce_credit", "series", "url_key", "title_key",
+                     "updated_at"]  # fmt: skip
 
     def get_queryset(self):
         return Resource.objects.select_related("series").defer(
@@ -84,16 +95,29 @@ class ResourceImport(CatalogueImport):
             "regions": Names(Region.objects.all(), ("name", "slug", "code"), concept_of="region"),
         }
         self.series = {key(name): pk for pk, name in Series.objects.values_list("pk", "name")}
-        self.pk_of: dict[int, int] = {}
-        rows = [dict(zip(dataset.headers, values, strict=True)) for values in dataset]
-        slugs = [str(row["slug"] or "") for row in rows]
-        existing = dict(Resource.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-        self.load_current(list(existing.values()))
-        for number, row in enumerate(rows, 1):
-            self.parsed[number] = self.parse(row)
-        del rows
+        slug_column = dataset.headers.index("slug")
+        self.find_existing([str(values[slug_column] or "") for values in dataset])
+        self.seen: dict[str, dict] = {"slugs": {}, "links": {}, "titles": {}}
+        self.ids: dict[int, tuple] = {}  # row -> (its id in the file, its versions', language)
+        chunk: list[int] = []
+        for number, values in enumerate(dataset, 1):
+            self.parsed[number] = self.parse(dict(zip(dataset.headers, values, strict=True)))
+            chunk.append(number)
+            if len(chunk) == COMPARED_AT_ONCE:
+                self.check_chunk(chunk)
+                chunk = []
+        self.check_chunk(chunk)
         self.check_versions()
-        self.find_duplicates(existing)
+        self.keep_pks = {n for members in self.groups for n in members}
+        del self.seen, self.ids
+
+    def check_chunk(self, numbers: list[int]) -> None:
+        self.find_duplicates(numbers)
+        for number in numbers:
+            parsed = self.parsed[number]
+            if parsed.file_id is not None:
+                self.ids[number] = (parsed.file_id, parsed.versions, parsed.language)
+        self.keep_found(numbers)
 
     def parse(self, row: dict) -> Parsed:
         cells = Cells(row)
@@ -114,6 +138,8 @@ class ResourceImport(CatalogueImport):
             "access": cells.text("access"),
             "ce_credit": cells.boolean("ce_credit"),
         }
+        if not values["slug"]:
+            cells.error("slug", "Give the resource's slug: it is how the resource is found.")
         relations = {}
         for name in self.links:
             relations[name], unknown = self.names[name].find(cells.names(name))
@@ -127,6 +153,7 @@ class ResourceImport(CatalogueImport):
         parsed.series = cells.text("series")
         parsed.published_at = cells.moment("published_at")
         parsed.versions = cells.ids("language_versions")
+        parsed.language = values["language"]
         file_id = cells.raw("id")
         parsed.file_id = int(file_id) if str(file_id).isdigit() else None
         return parsed
@@ -134,8 +161,8 @@ class ResourceImport(CatalogueImport):
     def check_versions(self) -> None:
         """The rows the file says are versions of one another, in groups; a group with two rows
         in one language is refused on those rows."""
-        number_of = {p.file_id: n for n, p in self.parsed.items() if p.file_id is not None}
-        root = {n: n for n in self.parsed}
+        number_of = {file_id: n for n, (file_id, _v, _l) in self.ids.items()}
+        root = {n: n for n in self.ids}
 
         def find(n):
             while root[n] != n:
@@ -143,73 +170,74 @@ class ResourceImport(CatalogueImport):
                 n = root[n]
             return n
 
-        for number, parsed in self.parsed.items():
-            for other in parsed.versions:
+        for number, (_id, versions, _language) in self.ids.items():
+            for other in versions:
                 if other in number_of:
                     root[find(number_of[other])] = find(number)
         groups: dict[int, list[int]] = {}
-        for number in self.parsed:
+        for number in self.ids:
             groups.setdefault(find(number), []).append(number)
         self.groups = []
         for members in groups.values():
             if len(members) < 2:
                 continue
-            members.sort(key=lambda n: self.parsed[n].file_id)
+            members.sort(key=lambda n: self.ids[n][0])
             by_language: dict[str, list[int]] = {}
             for n in members:
-                by_language.setdefault(self.parsed[n].values["language"], []).append(n)
+                by_language.setdefault(self.ids[n][2], []).append(n)
             clash = [ns for ns in by_language.values() if len(ns) > 1]
             for numbers in clash:
                 where = " and ".join(self.report.where(n) for n in numbers)
                 for n in numbers:
-                    self.parsed[n].errors.setdefault("language_versions", []).append(
-                        f"Two versions of one resource in the same language: {where}."
+                    self.flag(n).add_error(
+                        "language_versions",
+                        f"Two versions of one resource in the same language: {where}.",
                     )
             if not clash:
                 self.groups.append(members)
 
-    def find_duplicates(self, existing: dict[str, int]) -> None:
-        """Mark the rows that would list a resource twice: the same link or title as an earlier
-        row of the file, or a duplicate of a published or pending resource here."""
-        seen_slugs, seen_links, seen_titles = {}, {}, {}
-        new = []
-        for number, parsed in self.parsed.items():
+    def find_duplicates(self, numbers: list[int]) -> None:
+        """Mark the rows that would list a resource twice: the same link or title (in the same
+        language) as an earlier row of the file, or a duplicate of a published or pending
+        resource here. Then keep only what was found."""
+        seen, new = self.seen, []  # (keys kept as their hashes, and the row they were first on)
+        for number in numbers:
+            parsed = self.parsed[number]
             values = parsed.values
-            where = self.report.where(number)
-            if values["slug"] and values["slug"] in seen_slugs:
-                parsed.errors.setdefault("slug", []).append(
-                    f"The same slug as {seen_slugs[values['slug']]}: each resource once."
-                )
-            seen_slugs.setdefault(values["slug"], where)
-            if parsed.errors:
+            slug = hash(values["slug"])
+            if slug in seen["slugs"]:
+                where = self.report.where(seen["slugs"][slug])
+                parsed.add_error("slug", f"The same slug as {where}: each resource once.")
+            seen["slugs"].setdefault(slug, number)
+            if parsed.errors or parsed.extra:
                 continue
-            link, title = url_key(values["url"]), (title_key(values["title"]), values["language"])
-            if link and link in seen_links:
-                parsed.duplicate = f"The same link as {seen_links[link]} of this file."
-            elif title[0] and title in seen_titles:
-                parsed.duplicate = f"The same title as {seen_titles[title]} of this file."
+            link = url_key(values["url"])
+            title = hash((title_key(values["title"]), values["language"]))
+            if link and hash(link) in seen["links"]:
+                where = self.report.where(seen["links"][hash(link)])
+                parsed.duplicate = f"The same link as {where} of this file."
+            elif title_key(values["title"]) and title in seen["titles"]:
+                where = self.report.where(seen["titles"][title])
+                parsed.duplicate = f"The same title as {where} of this file."
             if link:
-                seen_links.setdefault(link, where)
-            seen_titles.setdefault(title, where)
-            if not parsed.duplicate and values["slug"] not in existing:
+                seen["links"].setdefault(hash(link), number)
+            seen["titles"].setdefault(title, number)
+            if not parsed.duplicate and values["slug"] not in self.existing:
                 new.append(parsed)
-        for start in range(0, len(new), COMPARED_AT_ONCE):
-            chunk = new[start : start + COMPARED_AT_ONCE]
-            proposals = [
-                duplicates.Proposal(title=p.values["title"], url=p.values["url"],
-                                    kind=p.values["kind"],
-                                    organization_ids=frozenset(p.relations["organizations"]))
-                for p in chunk
-            ]  # fmt: skip
-            for parsed, found in zip(chunk, duplicates.compare(proposals), strict=True):
-                if found:
-                    resource = found[0].resource
-                    where = "listed" if found[0].is_published else "waiting for review"
-                    what = "The same link as" if found[0].reason == "link" else "A title like"
-                    parsed.duplicate = f"{what} “{resource.title}”, already {where}."
-                    parsed.duplicate_link = reverse(
-                        "admin:resources_resource_change", args=[resource.pk]
-                    )
+        proposals = [
+            duplicates.Proposal(title=p.values["title"], url=p.values["url"], kind=p.values["kind"],
+                                organization_ids=frozenset(p.relations["organizations"]))
+            for p in new
+        ]  # fmt: skip
+        for parsed, found in zip(new, duplicates.compare(proposals), strict=True):
+            if found:
+                resource = found[0].resource
+                where = "listed" if found[0].is_published else "waiting for review"
+                what = "The same link as" if found[0].reason == "link" else "A title like"
+                parsed.duplicate = f"{what} “{resource.title}”, already {where}."
+                parsed.duplicate_link = reverse(
+                    "admin:resources_resource_change", args=[resource.pk]
+                )
 
     # -- Each row
 
@@ -227,38 +255,39 @@ class ResourceImport(CatalogueImport):
         return changed
 
     def set_status(self, instance, parsed: Parsed) -> None:
-        instance.status = self.status
+        """Pending, or published at the file's date: written as a draft with that date, and
+        published by the statement that fills in its derived copies once its relations are in
+        (:meth:`finish`), so that its search row is written once, complete."""
         if self.status == Resource.Status.PUBLISHED:
+            instance.status = Resource.Status.DRAFT
             instance.published_at = parsed.published_at or timezone.now()
         else:
-            instance.published_at = None
+            instance.status, instance.published_at = self.status, None
 
-    def do_instance_save(self, instance, is_create):
-        name = self.parsed[self.number].series
-        instance.series_id = self.series_id(name) if name else None
-        super().do_instance_save(instance, is_create)
-
-    def series_id(self, name: str) -> int:
-        if key(name) not in self.series:
+    def before_save_instance(self, instance, row, **kwargs):
+        """What ``Resource.save()`` would do, which a bulk write does not call: the comparable
+        forms of the link and title; and the series, found or (not in the dry run) created."""
+        super().before_save_instance(instance, row, **kwargs)
+        instance.url_key = links.url_key(instance.url)
+        instance.title_key = links.title_key(instance.title)[:300]
+        instance.updated_at = timezone.now()
+        name = self.row.series
+        if not name:
+            instance.series = None
+        elif key(name) in self.series:
+            instance.series_id = self.series[key(name)]
+        elif not self.dry_run:
             series = Series(name=name)
             series.slug = unique_slug(series, name)
             series.save()
             self.series[key(name)] = series.pk
-        return self.series[key(name)]
-
-    def record(self, number, result) -> None:
-        super().record(number, result)
-        parsed = self.parsed.get(number)
-        kept = result.import_type in {"new", "update", "skip"}
-        if result.object_id and kept and parsed and not parsed.duplicate:
-            self.pk_of[number] = int(result.object_id)
+            instance.series = series
 
     # -- At the end
 
     def finish(self, dataset, result, **kwargs) -> None:
         """Link the language versions (the first of each group by the source's id is the one
-        the others are versions of), then refresh, in bulk, the copies of related data on every
-        row saved."""
+        the others are versions of)."""
         versions = []
         for members in self.groups:
             pks = [self.pk_of[n] for n in members if n in self.pk_of]
@@ -266,6 +295,13 @@ class ResourceImport(CatalogueImport):
                 versions.append(Resource(pk=pks[0], original_id=None))
                 versions.extend(Resource(pk=pk, original_id=pks[0]) for pk in pks[1:])
         Resource.objects.bulk_update(versions, ["original"], batch_size=1000)
-        for start in range(0, len(self.touched), 1000):
-            chunk = self.touched[start : start + 1000]
-            Resource.objects.filter(pk__in=chunk).refresh_derived_fields()
+        if self.written:  # what post_save would have said, once
+            content_changed()
+            published_words_changed.send(sender=Resource)
+
+    def after_batch(self, created: list[int], changed: list[int]) -> None:
+        """Each batch's rows, their relations in: their copies of related data refreshed, in one
+        statement, which also publishes the new ones when the moderator chose to publish."""
+        publish = {"status": self.status} if self.status == Resource.Status.PUBLISHED else {}
+        Resource.objects.filter(pk__in=created).refresh_derived_fields(**publish)
+        Resource.objects.filter(pk__in=changed).refresh_derived_fields()

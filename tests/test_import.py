@@ -5,6 +5,7 @@ apart, with their lines; nothing is half-written."""
 import json
 
 import pytest
+from django.contrib.admin.models import LogEntry
 
 from opendata.exports import RESOURCE_FIELDS
 from resources.models import Resource, Series
@@ -200,3 +201,36 @@ def test_unknown_series_are_created_and_topics_are_found_by_their_labels(client)
     resource = Resource.objects.get(slug="sante")
     assert list(resource.topics.values_list("name", flat=True)) == ["Mental health"]
     assert resource.series.name == "A new series" and resource.topic_names == "Mental health"
+
+
+def test_a_changed_row_is_written_with_its_relations_its_history_and_what_search_reads(client):
+    build_catalogue()
+    rows = csv_rows(export_csv(client, "/resources.csv"))
+    (row,) = [row for row in rows if row["slug"] == "group-work"]
+    row |= {"summary": "A better summary.", "topics": "Children", "series": "A series new here"}
+
+    result = run_import("resources", "csv", write_csv([row], RESOURCE_FIELDS))
+
+    assert result.report.rows["changed"][0]["details"] == ["Changes summary, topics, series."]
+    resource = Resource.objects.get(slug="group-work")
+    assert (resource.summary, resource.series.name) == ("A better summary.", "A series new here")
+    assert resource.topic_names == "Children" and resource.is_published
+    history = LogEntry.objects.filter(object_id=str(resource.pk), object_repr=resource.title)
+    assert history.filter(change_message="Imported from resources.csv.").exists()
+    found = client.get("/resources.json", {"topic": "children"}).json()["results"]
+    assert "group-work" in [r["slug"] for r in found]
+    assert [r["summary"] for r in found if r["slug"] == "group-work"] == ["A better summary."]
+
+
+def test_the_preview_writes_nothing_not_even_a_series(client):
+    build_catalogue()
+    rows = csv_rows(export_csv(client, "/resources.csv"))
+    wipe_content()
+    for row in rows:
+        row |= {"organizations": "", "series": "Series of the preview"}
+
+    result = run_import("resources", "csv", write_csv(rows, RESOURCE_FIELDS), dry_run=True)
+
+    assert result.report.counts["new"] == 4
+    assert not Resource.objects.exists() and not Series.objects.exists()
+    assert not LogEntry.objects.exists()

@@ -4,6 +4,8 @@ reason and nothing written."""
 
 import codecs
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -106,6 +108,8 @@ def test_the_preview_shows_each_invalid_row_with_its_line_and_offers_no_confirma
     )
     assert "line 4" in page and "kind: Value &#x27;nonsense&#x27; is not a valid choice." in page
     assert "Nothing will be written while a row is invalid" in page
+    copy = preview.context["form"].cleaned_data["import_file"].tmp_storage_name
+    assert not Path(tempfile.gettempdir(), Path(copy).name).exists()  # no file left behind
 
     skipping = upload(admin_client, "resource", write_csv(rows, RESOURCE_FIELDS),
                       skip_invalid="on", status="pending")  # fmt: skip
