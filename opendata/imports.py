@@ -16,74 +16,17 @@ What this module adds to each row's round, for both:
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.resources import ModelResource
-from import_export.results import Result, RowResult
+from import_export.results import RowResult
 
 from common.audit import ADDITION, CHANGE, log_action
 
+from .import_rows import NOTHING, LeanResult, Parsed, Report
+
 BATCH = 500  # rows between two writes of relations and history
-SHOWN = 100  # new and unchanged rows listed by name in the preview (all are counted)
-KINDS = ["new", "changed", "unchanged", "duplicate", "invalid"]
-
-
-class Report:
-    """What the preview and the final message say: how many rows of each kind, and which
-    (every changed, duplicate and invalid row; the first ``SHOWN`` new and unchanged ones), each
-    with its place in the file and what there is to say about it."""
-
-    def __init__(self, locations: list[str]):
-        self.locations = locations
-        self.counts = Counter(dict.fromkeys(KINDS, 0))
-        self.rows: dict[str, list[dict]] = {kind: [] for kind in KINDS}
-
-    def add(self, kind: str, number: int, label: str, details=(), link: str = "") -> None:
-        self.counts[kind] += 1
-        if kind in {"new", "unchanged"} and len(self.rows[kind]) >= SHOWN:
-            return
-        self.rows[kind].append(
-            {"where": self.where(number), "label": label, "details": list(details), "link": link}
-        )
-
-    def where(self, number: int) -> str:
-        return self.locations[number - 1] if number <= len(self.locations) else f"row {number}"
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-class Parsed:
-    """One row read: the values of its fields, its relations (ids by relation), what is wrong
-    with it, and what the preview calls it; then what the checks of the whole file found: more
-    errors (``extra``), or what it duplicates."""
-
-    def __init__(self, label: str = "", values=None, relations=None, errors=None):
-        self.label = label
-        self.values: dict | None = values
-        self.relations: dict | None = relations
-        self.errors: dict = errors or {}
-        self.extra: dict[str, list[str]] = {}
-        self.duplicate: str = ""  # what it duplicates, when it does
-        self.duplicate_link: str = ""  # the admin page of what it duplicates, if it is here
-
-    def add_error(self, field: str, message: str) -> None:
-        self.extra.setdefault(field, []).append(message)
-
-
-NOTHING = Parsed()  # what the checks found of most rows
-
-
-class LeanResult(Result):
-    """django-import-export's result without a ``RowResult`` kept for every valid row: the
-    counts and the rows worth showing are in :class:`Report`; invalid rows are still kept."""
-
-    def append_row_result(self, row_result):
-        pass
 
 
 class ExistingLoader(BaseInstanceLoader):
