@@ -119,7 +119,7 @@ class CatalogueImportMixin(ImportMixin):
         with tempfile.NamedTemporaryFile(delete=False) as file:
             for chunk in import_file.chunks():
                 file.write(chunk)
-        storage.name = file.name
+        storage.name = Path(file.name).name  # in the temporary folder, where the storage looks
         return storage
 
     def add_data_read_fail_error_to_form(self, form, e):

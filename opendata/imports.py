@@ -1,7 +1,8 @@
 """Importing a catalogue: the rows of our own exports read back (resources in
 ``resource_import``, organisations in ``organization_import``), with django-import-export
-running the rounds: the dry run whose preview the moderator confirms, one transaction, a row at a
-time in a savepoint.
+running the rounds: the dry run whose preview the moderator confirms (it writes nothing at all),
+then the import in one transaction (organisations a row at a time, resources ``BATCH`` rows a
+statement with its ``use_bulk``).
 
 What this module adds to each row's round, for both:
 - the row is read by our rules (:mod:`opendata.import_rows`); its slug is its identity: a row whose

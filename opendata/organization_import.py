@@ -16,7 +16,6 @@ back. Import them before the resources that name them.
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from common.cache import content_changed
 from organizations.models import Organization
@@ -33,9 +32,9 @@ NETWORKS = Organization.networks.through
 class OrganizationImport(CatalogueImport):
     columns = ORGANIZATION_FIELDS
     what = "organisations"
-    statuses = [
-        (Organization.Status.PUBLISHED, _("Published")),
-        (Organization.Status.DRAFT, _("Draft (not shown until a moderator publishes it)")),
+    statuses = [  # in English, as the admin is
+        (Organization.Status.PUBLISHED, "Published"),
+        (Organization.Status.DRAFT, "Draft (not shown until a moderator publishes it)"),
     ]
     column_of = {"is_key": "key", "headquarters_id": "headquarters"}
     links = {

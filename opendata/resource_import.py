@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from common.cache import content_changed
 from common.text import unique_slug
@@ -54,9 +53,9 @@ class ResourceImport(CatalogueImport):
     columns = RESOURCE_FIELDS
     what = "resources"
     label_field = "title"
-    statuses = [
-        (Resource.Status.PUBLISHED, _("Published")),
-        (Resource.Status.PENDING, _("Pending review (in the moderators' queue)")),
+    statuses = [  # in English, as the admin is
+        (Resource.Status.PUBLISHED, "Published"),
+        (Resource.Status.PENDING, "Pending review (in the moderators' queue)"),
     ]
     column_of = {"url": "link", "recording_url": "recording_link",
                  "registration_url": "registration_link"}  # fmt: skip

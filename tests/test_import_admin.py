@@ -114,6 +114,7 @@ def test_the_preview_shows_each_invalid_row_with_its_line_and_offers_no_confirma
     skipping = upload(admin_client, "resource", write_csv(rows, RESOURCE_FIELDS),
                       skip_invalid="on", status="pending")  # fmt: skip
     assert "Confirm import" in text(skipping)
+    assert "The 2 invalid rows are skipped; the others are imported." in text(skipping)
     done = confirm(admin_client, skipping)
     assert "2 invalid rows were not imported" in text(done)
     assert set(Resource.objects.values_list("slug", "status")) == {

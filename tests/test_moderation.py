@@ -128,8 +128,11 @@ def test_the_moderators_group_has_exactly_the_permissions_moderation_needs():
     assert ("upkeep", "change_problemreport") in granted
     assert ("resources", "view_linkcheck") in granted
     assert ("resources", "change_linkcheck") not in granted
+    # They import catalogues of resources and organisations (the admin's Import).
+    assert {perm for perm in granted if perm[1].startswith("import_")} == {
+        ("resources", "import_resource"), ("organizations", "import_organization")}  # fmt: skip
     assert not {perm for perm in granted if perm[0] in {"auth", "admin", "contenttypes"}}
-    assert len(granted) == 6 + 8 * 3 + 3 + 2 + 7 + 3
+    assert len(granted) == 6 + 8 * 3 + 3 + 2 + 7 + 3 + 2
 
 
 # --- The queue -----------------------------------------------------------------------------------
