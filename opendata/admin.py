@@ -63,8 +63,12 @@ class CatalogueImportForm(ImportForm):
 
 
 class CatalogueConfirmForm(ConfirmImportForm):
-    status = forms.CharField(widget=forms.HiddenInput())
+    status = forms.ChoiceField(widget=forms.HiddenInput())
     skip_invalid = forms.BooleanField(widget=forms.HiddenInput(), required=False)
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = statuses
 
 
 def options(form) -> dict:
@@ -95,6 +99,10 @@ class CatalogueImportMixin(ImportMixin):
 
     def get_import_form_kwargs(self, request):
         return {**super().get_import_form_kwargs(request),
+                "statuses": self.resource_classes[0].statuses}  # fmt: skip
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {**super().get_confirm_form_kwargs(request, import_form),
                 "statuses": self.resource_classes[0].statuses}  # fmt: skip
 
     def get_confirm_form_initial(self, request, import_form):

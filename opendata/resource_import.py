@@ -55,7 +55,7 @@ class ResourceImport(CatalogueImport):
     label_field = "title"
     statuses = [  # in English, as the admin is
         (Resource.Status.PUBLISHED, "Published"),
-        (Resource.Status.PENDING, "Pending review (in the moderators' queue)"),
+        (Resource.Status.PENDING, "Pending review (not public until a moderator publishes it)"),
     ]
     column_of = {"url": "link", "recording_url": "recording_link",
                  "registration_url": "registration_link"}  # fmt: skip

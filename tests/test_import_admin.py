@@ -3,6 +3,7 @@ preview before anything is written, the confirmation, the choices, and bad files
 reason and nothing written."""
 
 import codecs
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -226,3 +227,36 @@ def test_moderators_may_import_and_other_staff_may_not(client):
     assert user.has_perm("organizations.import_organization")
     assert client.get(reverse(IMPORT["resource"])).status_code == 200
     assert has_import_button(client.get(changelist), "resource")
+
+
+def test_json_cells_of_the_wrong_type_are_invalid_rows_not_errors(admin_client, catalogue):
+    page = json.loads(catalogue["/resources.json"])
+    odd = {"slug": "odd", "title": ["a list"], "date": 5, "ce_credit": "yes", "topics": [1, 2],
+           "language_versions": "abc", "link": "nope"}  # fmt: skip
+    odd = page["results"][0] | odd
+    page["results"] = [odd]
+
+    response = upload(admin_client, "resource", json.dumps(page).encode(), "page.json", JSON)
+
+    page = text(response)
+    assert response.status_code == 200 and "1 invalid" in page
+    for message in [
+        "title: Expected text.",
+        "date: Expected a date such as 2024-05-01",
+        "ce_credit: Expected true or false",
+        "topics: Expected a list of names.",
+        "“abc” is not the id of a resource in the file",
+        "link: Enter a valid URL.",
+    ]:
+        assert message in page.replace("&#x27;", "'")
+
+
+def test_a_confirmation_with_a_status_not_offered_writes_nothing(admin_client, catalogue):
+    preview = upload(admin_client, "organization", catalogue["/organizations.csv"])
+    data = {field.name: field.value() for field in preview.context["confirm_form"] if field.value()}
+    data["status"] = "archived"
+
+    response = admin_client.post(reverse("admin:organizations_organization_process_import"), data)
+
+    assert response.status_code == 200 and "archived is not one of the available" in text(response)
+    assert not Organization.objects.exists()
