@@ -1,4 +1,5 @@
-"""`make bench`: the search page's speed with 10,000 and 100,000 published resources.
+"""`make bench`: the search page's speed with 10,000 and 100,000 published resources, every other
+page's, and importing 5,000 and 10,000 resources through the admin (``bench/imports.py``).
 
 For each size it fills a separate database (``healtorture_bench`` on the embedded server, or the
 one DATABASE_URL names) with the demo content plus synthetic resources, serves it with gunicorn,
@@ -8,7 +9,8 @@ search) and on ("cached": what repeat searches cost), then the requests per seco
 process gets under concurrent load, next to ``/healthz`` in the same run.
 
 Environment: BENCH_SIZES (default "10000,100000"), BENCH_SECONDS (load duration, default 10),
-BENCH_CONCURRENCY (default 8), BENCH_REPEAT (requests per query, default 20), WORKERS (3).
+BENCH_CONCURRENCY (default 8), BENCH_REPEAT (requests per query, default 20), WORKERS (3),
+BENCH_PARTS (default "search,pages,import"), BENCH_IMPORT_SIZES (default "5000,10000").
 """
 
 import json
@@ -21,6 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import imports
 import pages as other_pages
 
 BASE = Path(__file__).resolve().parent.parent
@@ -51,8 +54,9 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 WORKERS = os.environ.get("WORKERS", "3")
-# What to measure: the search page ("search"), every other public page and the CSV ("pages").
-PARTS = os.environ.get("BENCH_PARTS", "search,pages").split(",")
+# What to measure: the search page ("search"), every other public page and the CSV ("pages"),
+# importing a catalogue through the admin ("import", into a database of its own).
+PARTS = os.environ.get("BENCH_PARTS", "search,pages,import").split(",")
 
 ENV = {
     **os.environ,
@@ -257,7 +261,11 @@ def print_search(report: dict) -> None:
 
 def main():
     manage("collectstatic", "--no-input", "-v", "0")
-    reports = [bench_size(size) for size in SIZES]
+    reports = [bench_size(size) for size in SIZES if PARTS != ["import"]]
+    if "import" in PARTS:
+        if not reports and os.environ.get("BENCH_PREPARE", "1") != "0":
+            prepare(max(imports.SIZES))
+        reports.append({"import": imports.measure(ENV)})
     out = BASE / "var" / "bench.json"
     out.write_text(json.dumps(reports, indent=2))
     print(f"\nFigures saved in {out.relative_to(BASE)}")

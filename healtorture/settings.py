@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "reversion",
     "procrastinate.contrib.django",  # the task engine: jobs in PostgreSQL, tasks in apps' tasks.py
+    "import_export",
     # The project's apps, from the lowest layer up (see README: where things are).
     "common",
     "thesaurus",
@@ -237,6 +238,13 @@ STORAGES = {
 # Largest file a moderator or submitter may attach to a resource; a request body may be 1 MB more.
 MAX_UPLOAD_BYTES = int(os.environ.get("HEALTORTURE_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024
+# Largest catalogue file a moderator may import (CSV or JSON; an export of 10,000 resources is
+# about 6.5 MB). Refused with a clear error above it, before anything is read.
+MAX_IMPORT_BYTES = int(os.environ.get("HEALTORTURE_MAX_IMPORT_MB", "10")) * 1024 * 1024
+# django-import-export: importing needs the "import" permission of the model (given to the
+# Moderators by opendata's migration 0001), and runs in one transaction.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Form fields (not files): generous for any real text, refused above this with a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400

@@ -133,8 +133,11 @@ def test_the_moderators_group_has_exactly_the_permissions_moderation_needs():
     assert {perm for perm in granted if perm[0] == "procrastinate"} == {
         ("procrastinate", "view_procrastinatejob"), ("procrastinate", "view_procrastinateevent"),
     }  # fmt: skip
+    # They import catalogues of resources and organisations (the admin's Import).
+    assert {perm for perm in granted if perm[1].startswith("import_")} == {
+        ("resources", "import_resource"), ("organizations", "import_organization")}  # fmt: skip
     assert not {perm for perm in granted if perm[0] in {"auth", "admin", "contenttypes"}}
-    assert len(granted) == 6 + 8 * 3 + 3 + 2 + 7 + 3 + 2
+    assert len(granted) == 6 + 8 * 3 + 3 + 2 + 7 + 3 + 2 + 2
 
 
 # --- The queue -----------------------------------------------------------------------------------

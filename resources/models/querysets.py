@@ -127,18 +127,19 @@ class ResourceQuerySet(models.QuerySet):
         names = TaggedResource.objects.filter(content_object=OuterRef("pk")).order_by("tag__name")
         return self.annotate(topic_list=ArraySubquery(names.values("tag__name")))
 
-    def refresh_derived_fields(self) -> int:
+    def refresh_derived_fields(self, **also) -> int:
         """Recompute (or, inside ``derived_fields_deferred``, note for later), in one UPDATE for
         every resource in this queryset, the copies of related
         data kept on the row: topic and organisation names for the search column, the concepts it
         is tagged with (as marker lexemes), and the ids and flags the search page filters and
-        counts on without joins.
+        counts on without joins. ``also`` sets other columns in the same statement (an import
+        publishes the rows it wrote as it fills them in: their search rows are written once).
 
         Organisations count with every published organisation they are part of (a project's
         resources are its parent's too); unpublished organisations do not count at all."""
         _, TaggedResource, ResourceFile, _ = _models()
         deferred = _deferred_refresh.get()
-        if deferred is not None:
+        if deferred is not None and not also:
             deferred.update(self.values_list("pk", flat=True))
             return 0
         # The published organisations of the row (the outer resources_resource), with their
@@ -195,4 +196,5 @@ class ResourceQuerySet(models.QuerySet):
             region_ids=ids(Region, "resources"),
             concept_keys=RawSQL(concept_keys, []),
             has_file=Exists(ResourceFile.objects.filter(resource=OuterRef("pk"))),
+            **also,
         )

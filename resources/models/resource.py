@@ -4,7 +4,6 @@ topics it is tagged with and the series it is part of."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -23,7 +22,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from common.text import render_markdown, unique_slug
-from common.timezones import utc_day
+from common.timezones import utc_day, zone_names
 from thesaurus.models import Audience, Region, Topic
 
 from .. import links
@@ -54,7 +53,7 @@ class TaggedResource(TaggedItemBase):
 
 
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in zone_names():
         raise ValidationError(
             _("“%(value)s” is not a time zone name such as Europe/Copenhagen."),
             params={"value": value},
