@@ -26,7 +26,7 @@ def secret_key(debug: bool, is_local: bool, allowed_hosts: list[str], var_dir: P
     if not (debug or is_local):
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when the site answers to a non-local host "
-            f"(DJANGO_allowed_hosts={','.join(allowed_hosts)}). Generate one with: "
+            f"(DJANGO_ALLOWED_HOSTS={','.join(allowed_hosts)}). Generate one with: "
             "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
     # A local run keeps a generated key in var/ so that sessions survive a restart.
@@ -57,7 +57,25 @@ def site_url(debug: bool, is_local: bool, allowed_hosts: list[str]) -> str:
     if not (debug or is_local):
         raise ImproperlyConfigured(
             "HEALTORTURE_SITE_URL must be set when the site answers to a non-local host "
-            f"(DJANGO_allowed_hosts={','.join(allowed_hosts)}): e-mails link to it, e.g. "
+            f"(DJANGO_ALLOWED_HOSTS={','.join(allowed_hosts)}): e-mails link to it, e.g. "
             "HEALTORTURE_SITE_URL=https://healtorture.example"
         )
     return "http://127.0.0.1:8000"
+
+
+def logging_config() -> dict:
+    """Log lines to the console, at ``DJANGO_LOG_LEVEL`` (INFO); quieter for chatty libraries."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+        "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+        "loggers": {
+            "pgserver": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
+            # Every process registers the tasks at start: no need to say so each time.
+            "procrastinate.blueprints": {"level": "WARNING"},
+            "procrastinate.periodic": {"level": "WARNING"},
+        },
+    }

@@ -12,7 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from healtorture.environment import env_bool, env_list, secret_key, site_url
+from healtorture.environment import env_bool, env_list, logging_config, secret_key, site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HEALTORTURE_VAR_DIR", BASE_DIR / "var"))
@@ -382,20 +382,7 @@ AXES_CLIENT_IP_CALLABLE = "healtorture.security.client_ip"
 STAFF_REQUIRE_2FA = env_bool("HEALTORTURE_REQUIRE_2FA")
 OTP_TOTP_ISSUER = "HealTorture"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "pgserver": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-        # Every process registers the tasks at start: no need to say so each time.
-        "procrastinate.blueprints": {"level": "WARNING"},
-        "procrastinate.periodic": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config()
 
 TAGGIT_CASE_INSENSITIVE = True
 # Bare domains typed into URL fields become https:// links (Django 6's default, adopted now).
