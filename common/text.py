@@ -11,6 +11,9 @@ from django.db import models
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+# Between lines of a value the admin shows (links, messages): markup of our own, never typed.
+LINE_BREAK = mark_safe("<br>")
+
 ALLOWED_TAGS = {
     "p",
     "br",

@@ -5,14 +5,13 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from common.text import LINE_BREAK
 
 from . import admin_messages
 from .admin_forms import SessionTimesForm
 from .models import Guide, GuideItem, LinkCheck, Resource, ResourceFile, Series
-
-LINE_BREAK = mark_safe("<br>")
 
 
 def open_decisions() -> tuple[str, ...]:
@@ -100,7 +99,7 @@ class ResourceAdmin(admin.ModelAdmin):
         if not versions:
             return _("None yet: link one by choosing this resource as its “a version of”.")
         return format_html_join(
-            mark_safe("<br>"),
+            LINE_BREAK,
             '<a href="{}">{}</a> — {} ({})',
             (
                 (

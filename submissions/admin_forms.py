@@ -4,7 +4,6 @@ and the duplicates each submission's proposal may be."""
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from resources import duplicates
@@ -14,7 +13,6 @@ from . import moderation
 from .models import Submission
 
 OTHER_REASON = "other"
-LINE_BREAK = mark_safe("<br>")
 
 
 class ApproveForm(forms.Form):

@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LINE_BREAK
 from resources.admin_forms import session_clock
 
 from . import topics
-from .admin_forms import LINE_BREAK, submission_duplicates
+from .admin_forms import submission_duplicates
 
 
 class ProposalFields:

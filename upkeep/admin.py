@@ -10,16 +10,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from common.audit import log_action
+from common.text import LINE_BREAK
 
 from . import resource_admin  # noqa: F401 - the resource admin with its upkeep, in place of the core one
 from .models import ProblemReport
 
-LINE_BREAK = mark_safe("<br>")
 REPORTS_RESOLVED = ngettext_lazy(
     "Marked %(count)d report resolved.", "Marked %(count)d reports resolved.", "count"
 )

@@ -13,19 +13,16 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.audit import log_action
+from common.text import LINE_BREAK
 from resources import admin as resources_admin
 from resources import admin_messages
 from resources.models import LinkCheck, Resource
 
 from .linkcheck import check_resources
-
-LINE_BREAK = mark_safe("<br>")
-
 
 # "Check these links now" waits for the answers within the request: keep it short.
 ADMIN_CHECK_LIMIT = 20
