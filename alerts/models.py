@@ -31,7 +31,7 @@ class AlertQuerySet(models.QuerySet):
         """Sign-ups never confirmed, whose confirmation link has expired."""
         return self.filter(
             confirmed_at__isnull=True,
-            created_at__lt=now - dt.timedelta(days=settings.ALERT_CONFIRM_DAYS),
+            created_at__lt=now - dt.timedelta(days=settings.SUBSCRIPTION_CONFIRM_DAYS),
         )
 
 

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
 from common import outbox
+from common.subscriptions import one_click_headers
 from resources.models import Resource
 from search.engine import Search
 
@@ -99,11 +100,7 @@ def send_alert(alert: Alert, now: dt.datetime, searches: dict) -> int:
                     "unsubscribe_url": unsubscribe,
                     "manage_url": links.manage_url(alert.subscriber, alert.language),
                 },
-                headers={
-                    # RFC 8058: mail apps offer "Unsubscribe", which POSTs to this address.
-                    "List-Unsubscribe": f"<{unsubscribe}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
+                headers=one_click_headers(unsubscribe),
                 private=True,
             )
             alert.last_sent_at = now

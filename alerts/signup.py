@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common import outbox
-from common.models import Subscriber, forget_if_unused
+from common.models import Subscriber, delete_subscriptions
 from search.phrases import describe
 
 from . import links
@@ -79,7 +79,7 @@ def send_confirmation(alert: Alert) -> None:
                 "alert": alert,
                 "search": search,
                 "confirm_url": links.confirm_url(alert),
-                "days": settings.ALERT_CONFIRM_DAYS,
+                "days": settings.SUBSCRIPTION_CONFIRM_DAYS,
                 "search_url": links.search_url(alert),
             },
             private=True,
@@ -92,17 +92,7 @@ def confirm(alert: Alert) -> None:
         alert.save(update_fields=["confirmed_at"])
 
 
-def unsubscribe(alerts) -> int:
-    """Delete ``alerts`` (a queryset), and each address that nothing needs any more. Returns
-    how many alerts were deleted."""
-    subscriber_ids = set(alerts.values_list("subscriber_id", flat=True))
-    _total, deleted = alerts.delete()
-    for subscriber_id in subscriber_ids:
-        forget_if_unused(subscriber_id)
-    return deleted.get(Alert._meta.label, 0)
-
-
 def purge_unconfirmed(now=None) -> int:
     """Delete the sign-ups never confirmed whose link has expired, and their addresses when
     nothing else needs them. Returns how many sign-ups were deleted."""
-    return unsubscribe(Alert.objects.expired(now or timezone.now()))
+    return delete_subscriptions(Alert.objects.expired(now or timezone.now()))

@@ -1,23 +1,9 @@
-from django.urls import path, register_converter
+from django.urls import path
 
+from common import subscriptions  # noqa: F401  (registers the <signed:…> converter)
 from common.i18n import language_prefixed
 
 from . import views
-
-
-class SignedConverter:
-    """A signed value (``12:1xY6:…``): the characters ``django.core.signing`` writes."""
-
-    regex = "[-a-zA-Z0-9_:]{1,200}"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(SignedConverter, "signed")
 
 app_name = "alerts"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -19,7 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
-from common.models import Subscriber
+from common.models import Subscriber, delete_subscriptions
+from common.subscriptions import BadLink, LinkExpired
 from search.phrases import describe, rows_named
 
 from . import links, signup
@@ -86,7 +86,7 @@ new_alert.when_rate_limited = _signup_kept
 @require_safe
 def sent(request):
     """The same answer to every sign-up: look in your inbox."""
-    return render(request, "alerts/sent.html", {"days": settings.ALERT_CONFIRM_DAYS})
+    return render(request, "alerts/sent.html", {"days": settings.SUBSCRIPTION_CONFIRM_DAYS})
 
 
 def _link_problem(request, message: str, status: int):
@@ -99,11 +99,11 @@ def confirm(request, token):
     """The link of the confirmation e-mail: a page with a button (mail scanners open links, and
     must not confirm for anyone); the button confirms and leads to the manage page."""
     try:
-        alert_id = links.alert_id_to_confirm(token)
-    except links.LinkExpired:
+        alert_id = links.LINKS.to_confirm(token)
+    except LinkExpired:
         return _link_problem(request, _("This confirmation link has expired. Please sign up for "
                                         "the alert again."), 400)  # fmt: skip
-    except (signing.BadSignature, ValueError):
+    except BadLink:
         return _link_problem(request, _("This confirmation link is not valid. Please copy the "
                                         "whole link from the e-mail."), 400)  # fmt: skip
     alert = Alert.objects.select_related("subscriber").filter(pk=alert_id).first()
@@ -126,14 +126,14 @@ def unsubscribe(request, token):
     """Stop one alert: the link in each alert e-mail, and its ``List-Unsubscribe`` header. A GET
     shows a button; a POST (the button, or a mail app's one-click) stops it."""
     try:
-        alert_id = links.alert_id_to_unsubscribe(token)
-    except (signing.BadSignature, ValueError):
+        alert_id = links.LINKS.to_stop(token)
+    except BadLink:
         return _link_problem(request, _("This link is not valid. Please copy the whole link from "
                                         "the e-mail."), 400)  # fmt: skip
     alert = Alert.objects.select_related("subscriber").filter(pk=alert_id).first()
     if request.method == "POST":
         if alert is not None:
-            signup.unsubscribe(Alert.objects.filter(pk=alert.pk))
+            delete_subscriptions(Alert.objects.filter(pk=alert.pk))
         return render(request, "alerts/stopped.html", {"stopped": alert is not None})
     if alert is None:
         return render(request, "alerts/stopped.html", {"stopped": False})
@@ -171,13 +171,13 @@ def _change(request, subscriber: Subscriber):
     action = request.POST.get("action")
     alerts = subscriber.alerts.all()
     if action == "delete-all":
-        signup.unsubscribe(alerts)
+        delete_subscriptions(alerts)
         return render(request, "alerts/stopped.html", {"stopped": True, "everything": True})
     alert = alerts.filter(pk=_number(request.POST.get("alert"))).first()
     if alert is None:  # a stale page: that alert was stopped meanwhile
         messages.info(request, _("That alert was already stopped."))
     elif action == "delete":
-        signup.unsubscribe(Alert.objects.filter(pk=alert.pk))
+        delete_subscriptions(Alert.objects.filter(pk=alert.pk))
         messages.success(request, _("The alert is stopped."))
     elif action == "frequency" and (form := FrequencyForm(request.POST)).is_valid():
         alert.frequency = form.cleaned_data["frequency"]

@@ -8,6 +8,7 @@ import time
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
@@ -72,3 +73,25 @@ class ProtectedForm(forms.Form):
         if self.abuse_error:
             raise forms.ValidationError(self.abuse_error, code="abuse")
         return cleaned
+
+
+class SubscribeForm(ProtectedForm):
+    """An address asking for e-mail (alerts, the digest): confirmed by a link before anything
+    else is sent."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("We send a link to confirm it; nothing else is sent before you do. "
+                    "Never shown or shared."),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The help stays described when an error is added beside it (``ProtectedForm``).
+        self.fields["email"].widget.attrs.update(
+            {"autocomplete": "email", "aria-describedby": "id_email_helptext"}
+        )
+
+    def clean_email(self):
+        return BaseUserManager.normalize_email(self.cleaned_data["email"].strip())

@@ -143,3 +143,13 @@ def forget_if_unused(subscriber_id: int) -> bool:
             return False
         subscriber.delete()
         return True
+
+
+def delete_subscriptions(subscriptions) -> int:
+    """Delete ``subscriptions`` (a queryset of one kind: alerts, digest subscriptions...) and
+    each address that nothing needs any more. Returns how many subscriptions were deleted."""
+    subscriber_ids = set(subscriptions.values_list("subscriber_id", flat=True))
+    _total, deleted = subscriptions.delete()
+    for subscriber_id in subscriber_ids:
+        forget_if_unused(subscriber_id)
+    return deleted.get(subscriptions.model._meta.label, 0)

@@ -20,12 +20,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.conf import settings
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -245,13 +243,6 @@ class Digest:
             else None,
             "next_url": quarter.next.get_absolute_url() + query if quarter.next <= latest else None,
         }
-
-    def render_email(self) -> tuple[str, str, str]:
-        """(subject, plain text, HTML) of the e-mail, every link absolute."""
-        context = self.context(base_url=settings.SITE_URL)
-        text = render_to_string("digest/email.txt", context)
-        html = render_to_string("digest/email.html", context)
-        return self.title, text, html
 
 
 @require_safe

@@ -1,26 +1,33 @@
-"""The quarterly digest, sent by a worker (README: "Background work"). Times are UTC."""
+"""Background jobs of the digest: the quarterly e-mail to its subscribers, and forgetting sign-ups
+nobody confirmed (README: "Background work"). Times are UTC."""
 
 import datetime as dt
 
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
-from digest.digest import Digest, Quarter
-from digest.mailing import digest_recipients, queue_digest
+from .digest import Digest, Quarter
+from .mailing import send_to_subscribers
+from .signup import purge_unconfirmed
 
 
 @app.periodic(cron="0 6 1 1,4,7,10 *")
-# Queued all at once or not at all (one transaction), so a retry after a failure sends it once.
+# A retry after a failure goes on where the first run stopped: nobody gets the quarter twice.
 @app.task(
-    queueing_lock="digest.send_quarterly_digest", retry=RetryStrategy(max_attempts=4, wait=900)
+    queue="mail",
+    queueing_lock="digest.send_quarterly_digest",
+    retry=RetryStrategy(max_attempts=4, wait=900),
 )
 def send_quarterly_digest(timestamp: int) -> str:
     """Send the past quarter's digest to its subscribers."""
     quarter = Quarter.containing(dt.datetime.fromtimestamp(timestamp, dt.UTC)).previous
-    recipients = digest_recipients()
-    if not recipients:
-        return f"The {quarter} digest has no recipients"
     if Digest(quarter).is_empty:
         return f"Nothing to tell of {quarter}: no digest sent"
-    queued = queue_digest(quarter, recipients)
-    return f"The {quarter} digest queued for {queued} addresses"
+    return f"The {quarter} digest queued for {send_to_subscribers(quarter)} subscribers"
+
+
+@app.periodic(cron="20 5 * * *")
+@app.task(queueing_lock="digest.purge_unconfirmed")
+def forget_unconfirmed_digest_sign_ups(timestamp: int) -> str:
+    """Digest sign-ups whose confirmation link expired unused: their address is forgotten."""
+    return f"{purge_unconfirmed()} unconfirmed digest sign-ups forgotten"

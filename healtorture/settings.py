@@ -257,8 +257,9 @@ SHARE_RATE = os.environ.get("HEALTORTURE_SHARE_RATE", "10/h")
 CONTACT_RATE = os.environ.get("HEALTORTURE_CONTACT_RATE", "10/h")
 REPORT_RATE = os.environ.get("HEALTORTURE_REPORT_RATE", "10/h")
 ALERT_RATE = os.environ.get("HEALTORTURE_ALERT_RATE", "10/h")  # alert sign-ups from one address
-# Days a sign-up's confirmation link works; an alert not confirmed by then is deleted.
-ALERT_CONFIRM_DAYS = 7
+DIGEST_RATE = os.environ.get("HEALTORTURE_DIGEST_RATE", "10/h")  # digest sign-ups from one address
+# Days a sign-up's confirmation link works (alerts, the digest); unconfirmed by then, deleted.
+SUBSCRIPTION_CONFIRM_DAYS = 7
 # A form sent back faster than a person could fill it in is refused.
 FORM_MIN_SECONDS = int(os.environ.get("HEALTORTURE_FORM_MIN_SECONDS", "3"))
 # Our increment is atomic (cache_backends.py); the library only knows backends by name.
@@ -285,8 +286,6 @@ LINKCHECK_ALLOWED_ADDRESSES: list[str] = []
 SITE_URL = site_url(DEBUG, IS_LOCAL, ALLOWED_HOSTS)
 # Who is told about new submissions and contact messages.
 MODERATOR_EMAILS = env_list("HEALTORTURE_MODERATOR_EMAILS")
-# Who receives the quarterly digest (digest.digest.digest_recipients).
-DIGEST_RECIPIENTS = env_list("HEALTORTURE_DIGEST_RECIPIENTS")
 # Submitters' details are forgotten this many days after the decision (a nightly job).
 PURGE_SUBMITTERS_AFTER_DAYS = int(os.environ.get("HEALTORTURE_PURGE_AFTER_DAYS", "180"))
 

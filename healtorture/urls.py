@@ -81,7 +81,9 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("data/", exports.open_data_page, name="open-data"),
-    # The quarterly digest (also an e-mail: manage.py digest 2026-q4).
+    # The quarterly digest (also an e-mail: manage.py digest 2026-q4) and its subscription,
+    # whose addresses come before the quarters'.
+    path("", include("digest.urls")),
     path("digest/", digest.latest_digest, name="latest-digest"),
     path("digest/<str:period>/", digest.digest_page, name="digest"),
     path("organizations/", include("organizations.urls")),

@@ -27,6 +27,8 @@ from alerts import links
 from alerts.models import Alert
 from common.models import Subscriber
 from digest.digest import Quarter
+from digest.models import DigestSubscription
+from digest.signup import LINKS as DIGEST_LINKS
 from organizations.models import Organization
 from resources.models import Guide, GuideItem, Resource, ResourceFile
 from submissions.models import Submission
@@ -127,6 +129,12 @@ def build_site(django_user_model, *, synthetic: int = 60) -> Site:
                                  frequency="weekly", language="en")  # fmt: skip
     Alert.objects.create(subscriber=subscriber, query="kind=webinar", frequency="daily",
                          language="en", confirmed_at=now, last_sent_at=now)  # fmt: skip
+    confirmed = DigestSubscription.objects.create(
+        subscriber=subscriber, language="en", confirmed_at=now
+    )
+    unconfirmed = DigestSubscription.objects.create(
+        subscriber=Subscriber.objects.create(email="new.reader@example.org"), language="en"
+    )
     alert_signup = reverse("alerts:new") + f"?q=interpreters&topic={topic.slug}"
     heaviest = f"{search}?q=torture&kind=webinar&kind=video&kind=guide&kind=report"
     pages = [
@@ -166,13 +174,34 @@ def build_site(django_user_model, *, synthetic: int = 60) -> Site:
         ),
         PageType("alert: check your e-mail", reverse("alerts:sent")),
         PageType(
-            "alert confirmation", reverse("alerts:confirm", args=[links.confirm_token(alert)])
+            "alert confirmation",
+            reverse("alerts:confirm", args=[links.LINKS.confirm_token(alert.pk)]),
         ),
         PageType(
             "alert unsubscribe",
-            reverse("alerts:unsubscribe", args=[links.unsubscribe_token(alert)]),
+            reverse("alerts:unsubscribe", args=[links.LINKS.stop_token(alert.pk)]),
         ),
         PageType("alerts of an address", reverse("alerts:manage", args=[subscriber.token])),
+        PageType("digest sign-up", reverse("digest:subscribe")),
+        PageType(
+            "digest sign-up with errors",
+            reverse("digest:subscribe"),
+            400,
+            post={"email": "grace at example"},
+        ),
+        PageType("digest: check your e-mail", reverse("digest:sent")),
+        PageType(
+            "digest confirmation",
+            reverse("digest:confirm", args=[DIGEST_LINKS.confirm_token(unconfirmed.pk)]),
+        ),
+        PageType(
+            "digest confirmed",
+            reverse("digest:confirm", args=[DIGEST_LINKS.confirm_token(confirmed.pk)]),
+        ),
+        PageType(
+            "digest unsubscribe",
+            reverse("digest:unsubscribe", args=[DIGEST_LINKS.stop_token(confirmed.pk)]),
+        ),
         PageType("contact", reverse("submissions:contact")),
         PageType("about", reverse("about")),
         PageType("open data", reverse("open-data")),

@@ -138,7 +138,7 @@ def test_signing_up_e_mails_a_signed_link_and_nothing_is_sent_before_it_is_confi
     alert = Alert.objects.get()
     assert (alert.query, alert.frequency, alert.language) == ("q=interpreters", "daily", "fr")
     assert alert.confirmed_at is None
-    assert links.alert_id_to_confirm(confirm.split("/")[-2]) == alert.pk
+    assert links.LINKS.to_confirm(confirm.split("/")[-2]) == alert.pk
 
     make_resource(title="Working with interpreters")
     with deliver():
@@ -446,7 +446,8 @@ def test_csrf_is_enforced_on_sign_up_and_on_the_manage_page(client):
     assert sign_up(strict, "q=interpreters", email="x@example.org").status_code == 403
     assert strict.post(manage, {"action": "delete-all"}).status_code == 403
     assert (
-        strict.post(url_in("en", "alerts:confirm", links.confirm_token(alert))).status_code == 403
+        strict.post(url_in("en", "alerts:confirm", links.LINKS.confirm_token(alert.pk))).status_code
+        == 403
     )
     assert Alert.objects.count() == 1
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from digest.digest import Digest, InvalidPeriod, Quarter
+from digest.mailing import DigestEmail
 from resources.models import Resource
 
 from .factories import make_organization, make_resource
@@ -151,7 +152,7 @@ def test_everything_in_the_digest_is_escaped(client):
                   published_at=at(2026, 5, 1))  # fmt: skip
 
     page = client.get(digest_url("2026-q2")).text
-    _subject, text, html = Digest(Quarter(2026, 2)).render_email()
+    _subject, text, html = DigestEmail(Quarter(2026, 2), "en").render()
 
     for rendered in (page, html):
         assert "<script>alert(1)" not in rendered

@@ -35,6 +35,8 @@
   * the e-mail alerts (a confirmation, and the alerts ``send_alerts`` sends: for everything, for
     the common word, for a topic and for a non-public organisation's slug, in two languages,
     headers included) and the alert pages their links open.
+  * the digest as its subscribers get it (in two languages, headers and both bodies), the
+    e-mails of signing up for it, and the pages their links open.
   Every named address of the URLconf but the admin's is asked for in some world, so that a new
   kind of page cannot be left out unnoticed.
 - Counts: the search page's total and every facet count, with and without words, the topics'
@@ -100,6 +102,9 @@ from alerts.sending import send_due_alerts
 from alerts.signup import subscribe
 from common.models import OutboxMessage, Subscriber
 from digest.digest import Quarter
+from digest.mailing import send_to_subscribers
+from digest.models import DigestSubscription
+from digest.signup import subscribe as subscribe_to_digest
 from organizations.models import Organization
 from resources.models import Guide, GuideItem, Resource, ResourceFile, Series
 from thesaurus.models import Audience, Concept, Label, Region, Topic
@@ -907,9 +912,33 @@ def alert_emails(world: World, client: Client) -> Iterator[Output]:
     yield fetch(client, world, reverse("alerts:sent")).output
 
 
+def digest_subscriber_emails(world: World, client: Client) -> Iterator[Output]:
+    """The digest as its subscribers get it (subject, headers, both bodies), in English and
+    French, and the e-mails of signing up; then the pages their links open (confirm, stop)."""
+    first = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    subscribe_to_digest("new.digest.reader@example.org", "fr")
+    for language in ("en", "fr"):
+        subscriber = Subscriber.objects.create(email=f"digest.{language}@example.org")
+        DigestSubscription.objects.create(subscriber=subscriber, language=language,
+                                          confirmed_at=timezone.now())  # fmt: skip
+    send_to_subscribers(Quarter.containing(timezone.now()))
+    links = []
+    for message in OutboxMessage.objects.filter(pk__gt=first).order_by("pk"):
+        headers = "\n".join(f"{name}: {value}" for name, value in message.headers.items())
+        text = f"{message.subject}\n{headers}\n{message.body}\n{message.html}"
+        yield Output(f"digest subscriber e-mail “{message.subject}”", text.lower())
+        links += re.findall(
+            r"https?://[^\s\"<>]+?(/[a-z]{2}/digest/(?:confirm|unsubscribe)/\S+?/)", text
+        )
+    assert links
+    for address in dict.fromkeys(links):
+        yield fetch(client, world, address).output
+    yield fetch(client, world, reverse("digest:sent")).output
+
+
 # Everything the public receives.
 PUBLIC_OUTPUTS = [crawled_site, searches_for_secrets, non_public_addresses, digest_emails,
-                  alert_emails]  # fmt: skip
+                  alert_emails, digest_subscriber_emails]  # fmt: skip
 
 
 # --- counts -------------------------------------------------------------------------------------

@@ -24,8 +24,9 @@ from procrastinate.contrib.django import DjangoApp, app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from common import outbox
-from common.models import JobFailure, OutboxMessage
+from common.models import JobFailure, OutboxMessage, Subscriber
 from common.tasks import delete_old_jobs, retry_outbox, retry_stalled_jobs
+from digest.models import DigestSubscription
 from digest.tasks import send_quarterly_digest
 from resources.models import LinkCheck, Resource
 from submissions.models import Submission
@@ -46,6 +47,7 @@ PERIODIC = {
     "submissions.tasks.purge_submitters": "0 3 * * *",
     "common.tasks.delete_old_jobs": "30 4 * * *",
     "digest.tasks.send_quarterly_digest": "0 6 1 1,4,7,10 *",
+    "digest.tasks.forget_unconfirmed_digest_sign_ups": "20 5 * * *",
     "alerts.tasks.forget_unconfirmed_sign_ups": "15 5 * * *",
     "alerts.tasks.send_daily_alerts": "0 6 * * *",
     "alerts.tasks.send_weekly_alerts": "0 6 * * 1",
@@ -221,32 +223,45 @@ def test_submitters_are_forgotten_every_night(settings):
     assert (recent.name, recent.email) == ("Li Wei", "li@example.org")
 
 
-def test_the_quarterly_digest_goes_to_its_recipients_through_the_outbox(settings):
-    settings.DIGEST_RECIPIENTS = ["a@example.org", "b@example.org"]
+def subscribe_to_digest(email: str, language: str = "en", *, confirmed: bool = True):
+    subscriber = Subscriber.objects.create(email=email)
+    return DigestSubscription.objects.create(
+        subscriber=subscriber, language=language,
+        confirmed_at=timezone.now() - dt.timedelta(days=30) if confirmed else None,
+    )  # fmt: skip
+
+
+def test_the_quarterly_digest_goes_to_its_subscribers_through_the_outbox():
+    subscribe_to_digest("a@example.org")
+    subscribe_to_digest("b@example.org")
+    subscribe_to_digest("not.yet@example.org", confirmed=False)
     make_resource(title="New video on sleep", kind=Resource.Kind.VIDEO,
                   published_at=dt.datetime(2026, 5, 2, tzinfo=dt.UTC))  # fmt: skip
 
     send_quarterly_digest.defer(timestamp=tick(2026, 7, 1, 6))
     run_jobs()
 
-    # The past quarter's digest, one message per address, HTML with a plain-text alternative.
-    assert [m.to for m in mail.outbox] == [["a@example.org"], ["b@example.org"]]
+    # The past quarter's digest, one message per confirmed address, HTML with a plain-text
+    # alternative.
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
     assert {m.subject for m in mail.outbox} == {"HealTorture digest, April–June 2026"}
     assert "New video on sleep" in mail.outbox[0].body
     ((html_body, mimetype),) = mail.outbox[0].alternatives
     assert mimetype == "text/html" and "New video on sleep" in html_body
     assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 2
+    assert set(DigestSubscription.objects.values_list("last_quarter", flat=True)) == {"2026-q2", ""}
 
 
-def test_no_digest_goes_out_without_recipients(settings):
-    settings.DIGEST_RECIPIENTS = []
+def test_no_digest_goes_out_without_subscribers():
+    subscribe_to_digest("not.yet@example.org", confirmed=False)
     make_resource(published_at=dt.datetime(2026, 5, 2, tzinfo=dt.UTC))
 
     send_quarterly_digest.defer(timestamp=tick(2026, 7, 1, 6))
     run_jobs()
 
     assert not OutboxMessage.objects.exists()
-    assert jobs_of("digest.tasks.send_quarterly_digest").get().status == "succeeded"
+    job = jobs_of("digest.tasks.send_quarterly_digest").get()
+    assert job.status == "succeeded"
 
 
 def test_old_jobs_are_deleted_but_each_periodic_jobs_last_run_is_kept():

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.http import QueryDict
+from django.utils.translation import get_language
 
-from digest.digest import Digest, InvalidPeriod, Quarter, digest_search
-from digest.mailing import queue_digest
+from digest.digest import InvalidPeriod, Quarter, digest_search
+from digest.mailing import DigestEmail, queue_digest
 
 
 class Command(BaseCommand):
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             )
             return
 
-        _subject, plain, html = Digest(quarter, search=found).render_email()
+        _subject, plain, html = DigestEmail(quarter, get_language(), search=found).render()
         body = plain if text else html
         if output:
             Path(output).write_text(body, encoding="utf-8")
