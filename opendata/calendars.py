@@ -33,7 +33,7 @@ from icalendar import Calendar, Event, Timezone
 from common.timezones import zone_named
 from resources.models import (
     PAST_SESSION_ORDER,
-    SESSION_ORDER,
+    UPCOMING_ORDER,
     Resource,
     is_session,
     sessions_not_over,
@@ -68,7 +68,7 @@ def events(request):
     """Upcoming sessions in date order, then past sessions (paginated) with their recordings."""
     now = timezone.now()
     upcoming = (
-        sessions().filter(sessions_not_over(now)).with_organizations().order_by(*SESSION_ORDER)
+        sessions().filter(sessions_not_over(now)).with_organizations().order_by(*UPCOMING_ORDER)
     ).defer("description")
     past = (
         sessions().filter(session_end__lt=now).with_organizations().order_by(*PAST_SESSION_ORDER)
@@ -186,7 +186,7 @@ def subscribable(queryset, request, *, name: str, filename: str) -> HttpResponse
     since = now - dt.timedelta(days=CALENDAR_PAST_DAYS)
     sessions = queryset.defer("description").with_topic_names()
     upcoming = list(
-        sessions.filter(sessions_not_over(now)).order_by(*SESSION_ORDER)[:CALENDAR_LIMIT]
+        sessions.filter(sessions_not_over(now)).order_by(*UPCOMING_ORDER)[:CALENDAR_LIMIT]
     )
     recent = sessions.filter(session_end__gte=since, session_end__lt=now)
     past = list(recent.order_by(*PAST_SESSION_ORDER)[: CALENDAR_LIMIT - len(upcoming)])

@@ -18,7 +18,7 @@ from django.utils import timezone
 from thesaurus.models import Audience, Region
 
 from .languages import CONCEPT_MARKER
-from .sessions import SESSION_ORDER, sessions_not_over
+from .sessions import UPCOMING_ORDER, sessions_not_over
 
 
 def _models():
@@ -111,7 +111,7 @@ class ResourceQuerySet(models.QuerySet):
 
     def upcoming(self, now=None):
         """Live sessions that have not ended yet, soonest first."""
-        return self.filter(sessions_not_over(now or timezone.now())).order_by(*SESSION_ORDER)
+        return self.filter(sessions_not_over(now or timezone.now())).order_by(*UPCOMING_ORDER)
 
     def with_organizations(self):
         """Prefetch the published organisations of each resource, with what pages show of them."""

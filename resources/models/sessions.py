@@ -46,8 +46,11 @@ def not_over(now) -> models.Q:
 
 
 def sessions_not_over(now) -> models.Q:
-    """:func:`not_over`, for resources: read along the index of ``session_end``."""
-    return models.Q(session_end__gte=now)
+    """:func:`not_over`, for resources: read along the published sessions' indexes. A session
+    that ends has a start; saying so lets PostgreSQL see that the partial indexes of
+    ``PUBLISHED_SESSION`` hold every row (without it the home page's next sessions scanned the
+    whole table: 100 ms at 100,000 resources)."""
+    return models.Q(session_start__isnull=False, session_end__gte=now)
 
 
 # The published sessions' indexes: every condition of ``published().filter(is_session())``, so
@@ -57,6 +60,16 @@ PUBLISHED_SESSION = Q(status="published", published_at__isnull=False, session_st
 # Sessions in time order (a day's sessions that give no time at the start of the day, UTC), and
 # the most recent first.
 SESSION_ORDER = ["session_start", "pk"]
+# Upcoming sessions in the same order, found along the index of ``session_end`` (the sessions not
+# over: few) and then sorted. Ordered by the bare column, PostgreSQL walks the index of
+# ``session_start`` from the oldest session, skipping every past one, when it expects a short
+# list (the home page's 4: 100 ms at 100,000 resources, 33,000 past sessions skipped).
+UPCOMING_ORDER = [
+    models.ExpressionWrapper(
+        F("session_start") + Value(dt.timedelta(0)), output_field=models.DateTimeField()
+    ).asc(),
+    "pk",
+]
 PAST_SESSION_ORDER = ["-session_start", "-pk"]
 
 
