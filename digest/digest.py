@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Max, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -184,6 +184,22 @@ class Digest:
         return list(groups.values())
 
     @cached_property
+    def latest_with_news(self) -> Quarter | None:
+        """When nothing was published in this quarter, the latest earlier quarter in which
+        something was (``None`` if there is none): an empty page leads somewhere. One aggregate,
+        read along the published resources' date index."""
+        if self.groups:
+            return None
+        latest = (
+            self._scope()
+            .filter(published_at__lt=self.quarter.start)
+            .aggregate(latest=Max("published_at"))["latest"]
+        )
+        if latest is None or latest.year < FIRST_YEAR:
+            return None
+        return Quarter.containing(latest)
+
+    @cached_property
     def new_count(self) -> int:
         return sum(group.count for group in self.groups)
 
@@ -242,6 +258,9 @@ class Digest:
             if quarter.previous.year >= FIRST_YEAR
             else None,
             "next_url": quarter.next.get_absolute_url() + query if quarter.next <= latest else None,
+            "latest_news_url": self.latest_with_news.get_absolute_url() + query
+            if self.latest_with_news
+            else None,
         }
 
 

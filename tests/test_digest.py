@@ -223,3 +223,25 @@ def test_sessions_that_give_only_their_day_are_listed_by_that_day(client, quarte
     assert (day.when, day.when_utc, day.is_past) == ("Wednesday 1 July 2026", None, True)
     text = client.get(digest_url("2026-q2")).text
     assert "<strong>Wednesday 1 July 2026</strong>" in text
+
+
+def test_an_empty_quarter_leads_to_the_latest_one_with_new_resources(client, settings):
+    settings.SITE_URL = "https://healtorture.example"
+    make_resource(title="Older guide", published_at=at(2025, 2, 10))
+    make_resource(title="Oldest guide", published_at=at(2024, 5, 1))
+    make_resource(title="Draft of later", status=Resource.Status.DRAFT)
+
+    empty = client.get(digest_url("2026-q2")).text
+    searched = client.get(digest_url("2026-q2") + "?q=oldest").text
+    full = client.get(digest_url("2025-q1")).text
+    _subject, text, _html = DigestEmail(Quarter(2026, 2), "en").render()
+
+    assert "Nothing new was published in April–June 2026." in empty
+    link = f'<a href="{digest_url("2025-q1")}">The latest new resources: January–March 2025</a>'
+    assert link in empty
+    assert f'<a href="{digest_url("2024-q2")}?q=oldest">' in searched  # the search's own news
+    assert "The latest new resources" not in full
+    assert (
+        f"The latest new resources: January–March 2025 https://healtorture.example{digest_url('2025-q1')}"
+        in text
+    )
