@@ -26,7 +26,6 @@ class DigestEmail:
         self.language = language
         with translation.override(language):
             digest = Digest(quarter, search=search)
-            self.is_empty = digest.is_empty
             self.subject = digest.title
             self.context = digest.context(base_url=settings.SITE_URL)
             self.context["text_body"] = render_to_string("digest/email_body.txt", self.context)
