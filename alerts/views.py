@@ -20,6 +20,7 @@ from django_ratelimit.decorators import ratelimit
 
 from common.models import Subscriber, delete_subscriptions
 from common.subscriptions import BadLink, LinkExpired
+from common.throttle import form_kept
 from search.phrases import describe, rows_named
 
 from . import links, signup
@@ -72,11 +73,7 @@ def _signup_kept(request):
     except BadSearch as error:
         return _bad_search(request, error)
     context = _signup_context(query, checked, AlertForm(request.POST))
-    context["blocked"] = _(
-        "You have sent several forms in a short time. Please wait an hour and send this again; "
-        "what you wrote is still here."
-    )
-    return render(request, "alerts/new.html", context, status=429)
+    return form_kept(request, "alerts/new.html", context)
 
 
 new_alert.when_rate_limited = _signup_kept

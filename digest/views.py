@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from common.forms import SubscribeForm as DigestForm
 from common.models import delete_subscriptions
 from common.subscriptions import BadLink, LinkExpired
+from common.throttle import form_kept
 
 from . import signup
 from .models import DigestSubscription
@@ -46,12 +47,7 @@ def subscribe(request):
 
 def _signup_kept(request):
     """How a rate-limited sign-up answers (``common.throttle``): 429, with what was typed."""
-    context = _signup_context(DigestForm(request.POST))
-    context["blocked"] = _(
-        "You have sent several forms in a short time. Please wait an hour and send this again; "
-        "what you wrote is still here."
-    )
-    return render(request, "digest/subscribe.html", context, status=429)
+    return form_kept(request, "digest/subscribe.html", _signup_context(DigestForm(request.POST)))
 
 
 subscribe.when_rate_limited = _signup_kept

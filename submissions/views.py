@@ -7,13 +7,13 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from common import outbox
 from common.outage import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
+from common.throttle import form_kept
 from resources.duplicates import find_duplicates
 from resources.models import Resource, ResourceFile
 from thesaurus.models import Audience, Topic
@@ -29,15 +29,8 @@ def _form_kept(form_class, template: str):
     everything typed shown again."""
 
     def answer(request):
-        context = {
-            "form": form_class(request.POST),
-            "timezones": COMMON_TIMEZONES,
-            "blocked": _(
-                "You have sent several forms in a short time. Please wait an hour and send this "
-                "again; what you wrote is still here."
-            ),
-        }
-        return render(request, template, context, status=429)
+        context = {"form": form_class(request.POST), "timezones": COMMON_TIMEZONES}
+        return form_kept(request, template, context)
 
     return answer
 

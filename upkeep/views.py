@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from common import outbox
+from common.throttle import form_kept
 from resources.models import Resource
 
 from .forms import ProblemReportForm
@@ -72,12 +73,12 @@ def _report_kept(request):
     context = {
         "form": ProblemReportForm(request.POST),
         "resource": _reported_resource(request.resolver_match.kwargs["slug"]),
-        "blocked": _(
-            "You have sent several reports in a short time. Please wait an hour and send "
-            "this again; what you wrote is still here."
-        ),
     }
-    return render(request, "submissions/report_problem.html", context, status=429)
+    blocked = _(
+        "You have sent several reports in a short time. Please wait an hour and send this "
+        "again; what you wrote is still here."
+    )
+    return form_kept(request, "submissions/report_problem.html", context, blocked)
 
 
 report_problem.when_rate_limited = _report_kept
